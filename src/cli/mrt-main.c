@@ -1,8 +1,106 @@
-/* mrt-main.c: the mrt command. */
-#include <mrt.h>
+/* mrt-main.c: the mrt command: dispatches to its subcommands. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+
+#include "mrt-cli.h"
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "info", mrt_cmd_info, "Describe a model: nodes, operators, inputs, outputs, parameters" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: mrt COMMAND [OPTIONS…]\n\nConvert MXNet models to deterministic CVM integer models.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun “mrt COMMAND --help” for a command's options.\n");
+}
+
+int
+mrt_cli_fail (const GError *error)
+{
+  fprintf (stderr, "mrt: %s\n", error->message);
+  return 1;
+}
+
+int
+mrt_cli_failf (const char *format, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+  va_start (ap, format);
+  msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  fprintf (stderr, "mrt: %s\n", msg);
+  return 1;
+}
+
+gboolean
+mrt_cli_parse_shape (const char *text, MrtShape *out, gboolean *given, GError **error)
+{
+  if (given)
+    *given = FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (!mrt_shape_parse (text, FALSE, out, error) || !mrt_shape_check (out, error))
+    {
+      g_prefix_error (error, "--input-shape: ");
+      return FALSE;
+    }
+  if (given)
+    *given = TRUE;
+  return TRUE;
+}
+
+void
+mrt_cli_json_shape (JsonBuilder *builder, const MrtShape *shape)
+{
+  json_builder_begin_array (builder);
+  for (int i = 0; i < shape->ndim; i++)
+    json_builder_add_int_value (builder, shape->dim[i]);
+  json_builder_end_array (builder);
+}
+
+void
+mrt_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, FALSE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
 
 int
 main (int argc, char **argv)
 {
-  return 0;
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("mrt %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+  fprintf (stderr, "mrt: unknown command “%s”\n", argv[1]);
+  usage (stderr);
+  return 2;
 }

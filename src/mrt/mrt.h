@@ -7,3 +7,6 @@
 #include "mrt-mxnet.h"
 #include "mrt-op.h"
 #include "mrt-tensor.h"
+#include "mrt-metric.h"
+#include "mrt-config.h"
+#include "mrt-ini.h"
