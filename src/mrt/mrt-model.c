@@ -79,7 +79,7 @@ mrt_model_copy (MrtModel *model)
   for (guint i = 0; i < model->nodes->len; i++)
     {
       MrtNode *n = mrt_model_node (model, i);
-      mrt_model_add_node (c, n->name, n->op, attrs_copy (n->attrs), n->inputs, n->n_inputs);
+      mrt_model_add_node_n (c, n->name, n->op, attrs_copy (n->attrs), n->inputs, n->n_inputs, n->n_outputs);
     }
   g_array_append_vals (c->heads, model->heads->data, model->heads->len);
   g_hash_table_iter_init (&it, model->params);
@@ -91,6 +91,13 @@ mrt_model_copy (MrtModel *model)
 guint
 mrt_model_add_node (MrtModel *model, const char *name, const char *op, GHashTable *attrs,
                     const MrtEntry *inputs, guint n_inputs)
+{
+  return mrt_model_add_node_n (model, name, op, attrs, inputs, n_inputs, 0);
+}
+
+guint
+mrt_model_add_node_n (MrtModel *model, const char *name, const char *op, GHashTable *attrs,
+                      const MrtEntry *inputs, guint n_inputs, guint n_outputs)
 {
   MrtNode *node = g_new0 (MrtNode, 1);
   const MrtOpDef *def;
@@ -104,8 +111,8 @@ mrt_model_add_node (MrtModel *model, const char *name, const char *op, GHashTabl
   node->attrs = attrs ? attrs : attrs_new ();
   node->inputs = g_memdup2 (inputs, sizeof (MrtEntry) * n_inputs);
   node->n_inputs = n_inputs;
-  def = mrt_op_lookup (op);
-  node->n_outputs = def ? mrt_op_num_outputs (def, node) : 1;
+  def = n_outputs ? NULL : mrt_op_lookup (op);
+  node->n_outputs = n_outputs ? n_outputs : def ? mrt_op_num_outputs (def, node) : 1;
   g_ptr_array_add (model->nodes, node);
   g_array_append_val (model->entry_offset, offset);
   /* keep the first node of a duplicated name; validate reports duplicates */
@@ -130,6 +137,12 @@ void
 mrt_model_set_param (MrtModel *model, const char *name, MrtTensor *value)
 {
   g_hash_table_insert (model->params, g_strdup (name), mrt_tensor_to_f32 (value));
+}
+
+void
+mrt_model_set_param_raw (MrtModel *model, const char *name, MrtTensor *value)
+{
+  g_hash_table_insert (model->params, g_strdup (name), mrt_tensor_ref (value));
 }
 
 gint
@@ -342,6 +355,8 @@ mrt_model_validate (MrtModel *model, GError **error)
     {
       MrtTensor *t = v;
       const float *d = mrt_tensor_f32 (t);
+      if (t->dtype != MRT_DTYPE_F32)
+        continue;
       for (gsize j = 0; j < t->n; j++)
         if (!isfinite (d[j]))
           {

@@ -56,10 +56,15 @@ MrtModel *mrt_model_copy (MrtModel *model);
  * from the op registry. Inputs must refer to nodes already added. */
 guint mrt_model_add_node (MrtModel *model, const char *name, const char *op,
                           GHashTable *attrs, const MrtEntry *inputs, guint n_inputs);
+/* Same, with an explicit output count (graphs of another op set, e.g. CVM's). */
+guint mrt_model_add_node_n (MrtModel *model, const char *name, const char *op, GHashTable *attrs,
+                            const MrtEntry *inputs, guint n_inputs, guint n_outputs);
 guint mrt_model_add_variable (MrtModel *model, const char *name);
 void mrt_model_add_head (MrtModel *model, MrtEntry entry);
 /* Stores a float32 copy (or a reference when already float32). */
 void mrt_model_set_param (MrtModel *model, const char *name, MrtTensor *value);
+/* Stores a reference with the tensor's own dtype (integer graphs). */
+void mrt_model_set_param_raw (MrtModel *model, const char *name, MrtTensor *value);
 /* Checks names, inputs, op arity and attribute types, heads, parameter data (NaN). */
 gboolean mrt_model_validate (MrtModel *model, GError **error);
 
