@@ -10,3 +10,4 @@
 #include "mrt-metric.h"
 #include "mrt-config.h"
 #include "mrt-ini.h"
+#include "mrt-progress.h"
