@@ -9,7 +9,7 @@ static const MrtOpDef *const *
 families (void)
 {
   static const MrtOpDef *const tables[] = {
-    mrt_ops_nn, mrt_ops_elemwise, mrt_ops_transform, mrt_ops_reduce, mrt_ops_vision, NULL,
+    mrt_ops_nn, mrt_ops_elemwise, mrt_ops_transform, mrt_ops_reduce, mrt_ops_vision, mrt_ops_cvm, NULL,
   };
   return tables;
 }

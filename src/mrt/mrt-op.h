@@ -45,6 +45,7 @@ extern const MrtOpDef mrt_ops_elemwise[];
 extern const MrtOpDef mrt_ops_transform[];
 extern const MrtOpDef mrt_ops_reduce[];
 extern const MrtOpDef mrt_ops_vision[];
+extern const MrtOpDef mrt_ops_cvm[]; /* MRT's Custom cvm_* ops */
 
 /* Helpers for kernels and shape functions */
 gboolean mrt_broadcast_shape (const MrtShape *a, const MrtShape *b, MrtShape *out, GError **error);
