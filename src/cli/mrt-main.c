@@ -14,6 +14,9 @@ typedef struct {
 
 static const Command commands[] = {
   { "info", mrt_cmd_info, "Describe a model: nodes, operators, inputs, outputs, parameters" },
+  { "run", mrt_cmd_run, "Run the MRT stages of a main2 .ini configuration" },
+  { "infer", mrt_cmd_infer, "Run a model on a .npy input and write its outputs as .npy" },
+  { "eval", mrt_cmd_eval, "Measure a model's top-1/top-5 accuracy on a dataset" },
 };
 
 static void

@@ -28,7 +28,7 @@ stats_free (gpointer p)
 MrtCalibration *
 mrt_calibration_new (MrtModel *model, MrtCalibMethod method, double lambda, double percentile)
 {
-  MrtCalibration *cal = g_new0 (MrtCalibration, 1);
+  MrtCalibration *cal = g_atomic_rc_box_new0 (MrtCalibration);
   cal->model = mrt_model_ref (model);
   cal->method = method;
   cal->lambda = lambda;
@@ -38,15 +38,26 @@ mrt_calibration_new (MrtModel *model, MrtCalibMethod method, double lambda, doub
   return cal;
 }
 
-void
-mrt_calibration_free (MrtCalibration *cal)
+static void
+calibration_clear (gpointer p)
 {
-  if (cal == NULL)
-    return;
+  MrtCalibration *cal = p;
   mrt_model_unref (cal->model);
   g_hash_table_unref (cal->stats);
   g_hash_table_unref (cal->thresholds);
-  g_free (cal);
+}
+
+MrtCalibration *
+mrt_calibration_ref (MrtCalibration *cal)
+{
+  return g_atomic_rc_box_acquire (cal);
+}
+
+void
+mrt_calibration_unref (MrtCalibration *cal)
+{
+  if (cal)
+    g_atomic_rc_box_release_full (cal, calibration_clear);
 }
 
 double

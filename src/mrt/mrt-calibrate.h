@@ -25,7 +25,8 @@ typedef struct {
 typedef struct _MrtCalibration MrtCalibration;
 
 MrtCalibration *mrt_calibration_new (MrtModel *model, MrtCalibMethod method, double lambda, double percentile);
-void mrt_calibration_free (MrtCalibration *cal);
+MrtCalibration *mrt_calibration_ref (MrtCalibration *cal);
+void mrt_calibration_unref (MrtCalibration *cal);
 
 /* Runs the model on one batch and folds every node's output 0 into the stats. */
 gboolean mrt_calibration_add_batch (MrtCalibration *cal, MrtTensor *input, GCancellable *cancellable, GError **error);
@@ -49,6 +50,6 @@ double mrt_threshold_percentile (const MrtNodeStats *stats, double percentile);
 MrtCalibration *mrt_calibrate (MrtModel *model, GPtrArray *batches, MrtCalibMethod method, double lambda,
                                double percentile, const MrtProgress *progress, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtCalibration, mrt_calibration_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtCalibration, mrt_calibration_unref)
 
 G_END_DECLS

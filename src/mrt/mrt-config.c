@@ -245,7 +245,8 @@ read_default (Reader *r, MrtConfig *c)
   const char *dev_ids;
   int minus = 0;
 
-  c->model_dir = get_dir (r, c->base_dir, "DEFAULT", "Model_dir", "~/mrt_model");
+  /* empty: the configuration's own folder (MRT: ~/mrt_model), so a project folder is self-contained */
+  c->model_dir = get_dir (r, c->base_dir, "DEFAULT", "Model_dir", c->base_dir);
   c->model_name = get_str (r, "DEFAULT", "Model_name", NULL, TRUE);
   c->device_type = get_str (r, "DEFAULT", "Device_type", "cpu", FALSE);
   if (!g_str_equal (c->device_type, "cpu") && !g_str_equal (c->device_type, "gpu"))
@@ -445,7 +446,7 @@ mrt_config_from_ini (const MrtIni *ini, const char *base_dir, GError **error)
   Reader r = { ini, "configuration", error, FALSE };
   const char *keys;
 
-  c->base_dir = base_dir ? g_strdup (base_dir) : g_get_current_dir ();
+  c->base_dir = base_dir ? g_strdup (base_dir) : g_build_filename (g_get_home_dir (), "mrt_model", NULL);
   c->notes = g_ptr_array_new_with_free_func (g_free);
   read_default (&r, c);
   c->prepare_dump = get_bool (&r, "PREPARE", "Dump", FALSE);

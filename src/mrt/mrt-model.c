@@ -541,12 +541,20 @@ mrt_topo_order (guint n, guint *const *deps, const guint *n_deps, guint *order, 
     }
   if (done < n)
     {
-      for (guint i = 0; i < n; i++)
-        if (indeg[i] > 0)
-          {
-            *cycle_node = i;
-            break;
-          }
+      /* The first unsorted node may only sit downstream of a cycle. Every
+       * unsorted node has an unsorted predecessor, so walking back n steps
+       * from it must end on the cycle itself. */
+      guint cur = 0;
+      while (indeg[cur] == 0)
+        cur++;
+      for (guint step = 0; step < n; step++)
+        for (guint j = 0; j < n_deps[cur]; j++)
+          if (indeg[deps[cur][j]] > 0)
+            {
+              cur = deps[cur][j];
+              break;
+            }
+      *cycle_node = cur;
       return FALSE;
     }
   return TRUE;

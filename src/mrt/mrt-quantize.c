@@ -816,16 +816,11 @@ mrt_quantize (MrtModel *model, const MrtShape *input_shape, GHashTable *threshol
               const MrtProgress *progress, GError **error)
 {
   g_autoptr (GArray) inputs = mrt_model_inputs (model);
-  g_autoptr (MrtQuantized) res = g_new0 (MrtQuantized, 1);
+  g_autoptr (MrtQuantized) res = mrt_quantized_new ();
   Q q = { 0 };
   gboolean ok = TRUE;
   guint n = mrt_model_n_nodes (model);
 
-  res->th = double_table ();
-  res->sc = double_table ();
-  res->prec = double_table ();
-  res->old_names = g_ptr_array_new_with_free_func (g_free);
-  res->oscales = g_array_new (FALSE, FALSE, sizeof (double));
   if (inputs->len != 1)
     {
       g_set_error (error, MRT_QUANTIZE_ERROR, MRT_QUANTIZE_ERROR_UNSUPPORTED,
@@ -885,16 +880,39 @@ mrt_quantize (MrtModel *model, const MrtShape *input_shape, GHashTable *threshol
   return g_steal_pointer (&res);
 }
 
-void
-mrt_quantized_free (MrtQuantized *r)
+MrtQuantized *
+mrt_quantized_new (void)
 {
-  if (r == NULL)
-    return;
+  MrtQuantized *r = g_atomic_rc_box_new0 (MrtQuantized);
+  r->th = double_table ();
+  r->sc = double_table ();
+  r->prec = double_table ();
+  r->old_names = g_ptr_array_new_with_free_func (g_free);
+  r->oscales = g_array_new (FALSE, FALSE, sizeof (double));
+  return r;
+}
+
+MrtQuantized *
+mrt_quantized_ref (MrtQuantized *r)
+{
+  return g_atomic_rc_box_acquire (r);
+}
+
+static void
+quantized_clear (gpointer p)
+{
+  MrtQuantized *r = p;
   g_clear_pointer (&r->model, mrt_model_unref);
   g_clear_pointer (&r->th, g_hash_table_unref);
   g_clear_pointer (&r->sc, g_hash_table_unref);
   g_clear_pointer (&r->prec, g_hash_table_unref);
   g_clear_pointer (&r->old_names, g_ptr_array_unref);
   g_clear_pointer (&r->oscales, g_array_unref);
-  g_free (r);
+}
+
+void
+mrt_quantized_unref (MrtQuantized *r)
+{
+  if (r)
+    g_atomic_rc_box_release_full (r, quantized_clear);
 }

@@ -41,10 +41,12 @@ typedef struct {
 /* input_shape: the model input's shape at batch 1. */
 MrtQuantized *mrt_quantize (MrtModel *model, const MrtShape *input_shape, GHashTable *thresholds,
                             const MrtQuantizeOptions *opts, const MrtProgress *progress, GError **error);
-void mrt_quantized_free (MrtQuantized *q);
+MrtQuantized *mrt_quantized_new (void);
+MrtQuantized *mrt_quantized_ref (MrtQuantized *q);
+void mrt_quantized_unref (MrtQuantized *q);
 
 double mrt_quantized_get (GHashTable *table, const char *name);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtQuantized, mrt_quantized_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtQuantized, mrt_quantized_unref)
 
 G_END_DECLS

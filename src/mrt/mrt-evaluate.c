@@ -1,0 +1,208 @@
+/* mrt-evaluate.c: float vs quantized accuracy, with the quantized model run
+ * on the CVM integer executor, and per-layer error from one batch. */
+#include "mrt-evaluate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cvm/mrt-cvm-exec.h"
+#include "mrt-compile.h"
+#include "mrt-dataset.h"
+#include "mrt-executor.h"
+#include "mrt-metric.h"
+#include "mrt-qmath.h"
+
+MrtTensor *
+mrt_quantize_input (const MrtTensor *x, double scale, int precision)
+{
+  MrtTensor *q = mrt_tensor_new (MRT_DTYPE_I32, &x->shape);
+  for (gsize i = 0; i < x->n; i++)
+    mrt_tensor_i32 (q)[i] = (gint32) mrt_round_clip (mrt_tensor_f32 (x)[i] * scale, precision, NULL);
+  return q;
+}
+
+GPtrArray *
+mrt_run_quantized (MrtModel *cvm, const GArray *oscales, double input_scale, int input_precision, MrtTensor *x,
+                   GError **error)
+{
+  g_autoptr (MrtTensor) xq = mrt_quantize_input (x, input_scale, input_precision);
+  g_autoptr (GPtrArray) out = mrt_cvm_forward (cvm, xq, NULL, error);
+  GPtrArray *res;
+  if (out == NULL)
+    return NULL;
+  res = g_ptr_array_new_with_free_func ((GDestroyNotify) mrt_tensor_unref);
+  for (guint i = 0; i < out->len; i++)
+    {
+      MrtTensor *o = g_ptr_array_index (out, i);
+      MrtTensor *f = mrt_tensor_new (MRT_DTYPE_F32, &o->shape);
+      double s = i < oscales->len ? g_array_index (oscales, double, i) : 1;
+      for (gsize j = 0; j < o->n; j++)
+        mrt_tensor_f32 (f)[j] = (float) (mrt_tensor_i32 (o)[j] / s);
+      g_ptr_array_add (res, f);
+    }
+  return res;
+}
+
+/* ---- per-layer error ---- */
+
+typedef struct {
+  GHashTable *outputs; /* name -> MrtTensor* */
+  GHashTable *wanted;  /* names to keep, NULL: all */
+} Capture;
+
+static gboolean
+capture (const MrtModel *model, guint node, MrtTensor *const *outputs, gpointer user_data, GError **error)
+{
+  Capture *c = user_data;
+  const MrtNode *n = mrt_model_node (model, node);
+  if (mrt_node_is_variable (n) || (c->wanted && !g_hash_table_contains (c->wanted, n->name)))
+    return TRUE;
+  g_hash_table_insert (c->outputs, g_strdup (n->name), mrt_tensor_ref (outputs[0]));
+  return TRUE;
+}
+
+static void
+layer_errors (const MrtState *s, MrtTensor *x, GPtrArray *layers)
+{
+  MrtModel *fm = mrt_state_quant_input (s), *qm = s->quantized->model;
+  Capture fc = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mrt_tensor_unref), NULL };
+  Capture qc = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) mrt_tensor_unref), NULL };
+  MrtRunOptions fo = { capture, &fc, NULL }, qo = { capture, &qc, NULL };
+  g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
+  g_autoptr (MrtTensor) xqf = mrt_tensor_convert (xq, MRT_DTYPE_F32);
+  g_autoptr (GPtrArray) fo_out = NULL;
+  g_autoptr (GPtrArray) qo_out = NULL;
+
+  fo_out = mrt_model_forward (fm, &x, 1, &fo, NULL);
+  /* the quantized graph in float holds exactly the integers while they stay below 2^24 */
+  qo_out = mrt_model_forward (qm, &xqf, 1, &qo, NULL);
+  if (fo_out && qo_out)
+    for (guint i = 0; i < mrt_model_n_nodes (fm); i++)
+      {
+        const MrtNode *n = mrt_model_node (fm, i);
+        MrtTensor *f = g_hash_table_lookup (fc.outputs, n->name);
+        MrtTensor *q = g_hash_table_lookup (qc.outputs, n->name);
+        double sc = mrt_quantized_get (s->quantized->sc, n->name), sig = 0, noise = 0, dot = 0, qq = 0;
+        MrtLayerError *le;
+        if (!f || !q || f->n != q->n || sc == 0)
+          continue;
+        for (gsize j = 0; j < f->n; j++)
+          {
+            double a = mrt_tensor_f32 (f)[j], b = mrt_tensor_f32 (q)[j] / sc;
+            sig += a * a;
+            noise += (a - b) * (a - b);
+            dot += a * b;
+            qq += b * b;
+          }
+        le = g_new0 (MrtLayerError, 1);
+        le->name = g_strdup (n->name);
+        le->op = g_strdup (n->op);
+        le->sqnr_db = noise > 0 ? 10 * log10 (sig / noise) : INFINITY;
+        le->cosine = sig > 0 && qq > 0 ? dot / sqrt (sig * qq) : (sig == qq ? 1 : 0);
+        g_ptr_array_add (layers, le);
+      }
+  g_hash_table_unref (fc.outputs);
+  g_hash_table_unref (qc.outputs);
+}
+
+/* ---- accuracy ---- */
+
+static void
+count_classes (MrtEvaluation *ev, const MrtTensor *scores, const MrtTensor *labels, guint64 *correct)
+{
+  gint64 n = scores->shape.dim[0], c = n ? (gint64) scores->n / n : 0;
+  for (gint64 i = 0; i < n; i++)
+    {
+      gint64 label = (gint64) mrt_tensor_f32 (labels)[i], best = 0;
+      const float *row = mrt_tensor_f32 (scores) + i * c;
+      for (gint64 j = 1; j < c; j++)
+        if (row[j] > row[best])
+          best = j;
+      if (label >= 0 && label < ev->n_classes && best == label)
+        correct[label]++;
+    }
+}
+
+MrtEvaluation *
+mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress, MrtLogFunc log_func,
+              gpointer log_data, GError **error)
+{
+  MrtShape shape = c->input_shape;
+  g_autoptr (MrtDataset) ds = NULL;
+  g_autoptr (MrtEvaluation) ev = NULL;
+  g_autoptr (MrtModel) cvm = NULL;
+  MrtShape cvm_shape = { 0 };
+  MrtAccuracy fa = { 0 }, qa = { 0 };
+  int iters = c->iter_num > 0 ? c->iter_num : G_MAXINT;
+
+  if (!(ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, error)))
+    return NULL;
+  for (int it = 0; it < iters; it++)
+    {
+      g_autoptr (MrtTensor) x = NULL;
+      g_autoptr (MrtTensor) labels = NULL;
+      g_autoptr (MrtTensor) fout = NULL;
+      g_autoptr (GPtrArray) qout = NULL;
+      g_autofree char *line = NULL;
+      double t1;
+
+      if (mrt_progress_cancelled (progress, error))
+        return NULL;
+      if (!mrt_dataset_next (ds, (guint) c->eval_batch, &x, &labels, error))
+        {
+          if (error && *error)
+            return NULL;
+          break;
+        }
+      if (!(fout = mrt_model_forward1 (s->original, x, error)))
+        return NULL;
+      if (ev == NULL)
+        ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
+      if (cvm == NULL || !mrt_shape_equal (&cvm_shape, &x->shape))
+        {
+          g_clear_pointer (&cvm, mrt_model_unref);
+          cvm_shape = x->shape;
+          if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)))
+            return NULL;
+        }
+      if (!(qout = mrt_run_quantized (cvm, s->oscales, s->input_scale, s->input_precision, x, error)))
+        return NULL;
+      if (!mrt_accuracy_update (&fa, fout, labels, error) ||
+          !mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
+        return NULL;
+      for (gsize i = 0; i < labels->n; i++)
+        {
+          gint64 l = (gint64) mrt_tensor_f32 (labels)[i];
+          if (l >= 0 && l < ev->n_classes)
+            ev->class_total[l]++;
+        }
+      count_classes (ev, fout, labels, ev->class_float);
+      count_classes (ev, g_ptr_array_index (qout, 0), labels, ev->class_quant);
+      t1 = mrt_accuracy_top1 (&fa);
+      g_array_append_val (ev->running_float, t1);
+      t1 = mrt_accuracy_top1 (&qa);
+      g_array_append_val (ev->running_quant, t1);
+      if (it == 0 && s->quantized)
+        layer_errors (s, x, ev->layers);
+      line = g_strdup_printf ("Iteration: %3d | evalfunc: top1=%.2f%% top5=%.2f%% | quantize: top1=%.2f%% top5=%.2f%% | "
+                              "Total Sample: %" G_GUINT64_FORMAT,
+                              it, 100 * mrt_accuracy_top1 (&fa), 100 * mrt_accuracy_top5 (&fa), 100 * mrt_accuracy_top1 (&qa),
+                              100 * mrt_accuracy_top5 (&qa), fa.samples);
+      if (log_func)
+        log_func (line, log_data);
+      mrt_progress_report (progress, c->iter_num > 0 ? (double) (it + 1) / c->iter_num
+                                                      : (double) fa.samples / MAX (mrt_dataset_n_samples (ds), 1),
+                           line);
+    }
+  if (ev == NULL)
+    {
+      g_set_error (error, MRT_PIPELINE_ERROR, MRT_PIPELINE_ERROR_ORDER, "dataset %s gave no samples", c->dataset);
+      return NULL;
+    }
+  ev->samples = fa.samples;
+  ev->float_top1 = mrt_accuracy_top1 (&fa);
+  ev->float_top5 = mrt_accuracy_top5 (&fa);
+  ev->quant_top1 = mrt_accuracy_top1 (&qa);
+  ev->quant_top5 = mrt_accuracy_top5 (&qa);
+  return g_steal_pointer (&ev);
+}

@@ -1,0 +1,15 @@
+/* mrt-export.h: COMPILATION (spec §9): write <Dump_dir>/<Model_name>_cvm/
+ * with symbol, params, data.npy and ext, atomically, after checking the
+ * model against every CVM loader rule. */
+#pragma once
+
+#include "mrt-pipeline.h"
+
+G_BEGIN_DECLS
+
+/* sample: one float batch at the compile batch size (quantized into data.npy). */
+gboolean mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int input_precision,
+                         const MrtShape *input_shape_with_minus1, MrtTensor *sample, const char *dump_dir,
+                         const char *model_name, char **out_dir, guint64 *out_gas, GError **error);
+
+G_END_DECLS
