@@ -2,7 +2,7 @@
  * ResNet-20 at batch 64, against plain cblas_sgemm of the same M/N/K in the
  * same process, plus whole-model images/s for a ResNet-20 built in code.
  *
- * Usage: bench-conv [--batch N] [--seconds S] [--markdown]
+ * Usage: bench-conv [--batch N] [--seconds S] [--markdown] [--profile]
  * The conv rows call the Convolution op's float kernel directly (what the
  * executor calls, with preallocated outputs); the model row goes through
  * mrt_model_forward. */
@@ -257,6 +257,45 @@ run_model (gpointer data)
   mrt_tensor_unref (out);
 }
 
+typedef struct {
+  GHashTable *totals; /* op name -> gint64 microseconds (in a gpointer) */
+  gint64 last;
+} Profile;
+
+static gboolean
+observe (const MrtModel *model, guint i, MrtTensor *const *outputs, gpointer user_data, GError **error)
+{
+  Profile *p = user_data;
+  gint64 now = g_get_monotonic_time ();
+  const char *op = mrt_model_node (model, i)->op;
+  gint64 t = GPOINTER_TO_SIZE (g_hash_table_lookup (p->totals, op));
+  g_hash_table_insert (p->totals, (gpointer) op, GSIZE_TO_POINTER (t + now - p->last));
+  p->last = now;
+  return TRUE;
+}
+
+/* Time per operator type over `runs` whole-model runs. */
+static void
+profile_model (MrtModel *model, MrtTensor *input, int runs)
+{
+  Profile p = { g_hash_table_new (g_str_hash, g_str_equal) };
+  MrtRunOptions opt = { observe, &p };
+  GHashTableIter it;
+  gpointer k, v;
+  for (int r = 0; r < runs; r++)
+    {
+      GPtrArray *out;
+      p.last = g_get_monotonic_time ();
+      out = mrt_model_forward (model, &input, 1, &opt, NULL);
+      g_ptr_array_unref (out);
+    }
+  printf ("\nper operator type (mean of %d runs):\n", runs);
+  g_hash_table_iter_init (&it, p.totals);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    printf ("  %-16s %8.2f ms\n", (const char *) k, GPOINTER_TO_SIZE (v) / 1e3 / runs);
+  g_hash_table_unref (p.totals);
+}
+
 static char *
 cpu_model (void)
 {
@@ -275,7 +314,7 @@ cpu_model (void)
 int
 main (int argc, char **argv)
 {
-  gboolean markdown = FALSE;
+  gboolean markdown = FALSE, profile = FALSE;
   int batch = 64;
   double sum_conv = 0, sum_gemm = 0, t_model;
   g_autoptr (GRand) rng = g_rand_new_with_seed (7);
@@ -287,13 +326,15 @@ main (int argc, char **argv)
   for (int i = 1; i < argc; i++)
     if (strcmp (argv[i], "--markdown") == 0)
       markdown = TRUE;
+    else if (strcmp (argv[i], "--profile") == 0)
+      profile = TRUE;
     else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
       batch = atoi (argv[++i]);
     else if (strcmp (argv[i], "--seconds") == 0 && i + 1 < argc)
       min_seconds = g_ascii_strtod (argv[++i], NULL);
     else
       {
-        fprintf (stderr, "usage: %s [--batch N] [--seconds S] [--markdown]\n", argv[0]);
+        fprintf (stderr, "usage: %s [--batch N] [--seconds S] [--markdown] [--profile]\n", argv[0]);
         return 2;
       }
   if (batch < 1)
@@ -322,6 +363,8 @@ main (int argc, char **argv)
   t_model = time_call (run_model, &mr);
   printf ("\nResNet-20 (CIFAR, 32x32) whole model, batch %d: %.1f ms per batch, %.0f images/s\n", batch, t_model * 1e3,
           batch / t_model);
+  if (profile)
+    profile_model (model, mr.input, 5);
   mrt_tensor_unref (mr.input);
   return 0;
 }

@@ -352,8 +352,22 @@ test_selection (void)
   gint relu = mrt_model_find (model, "relu0");
   gint weight = mrt_model_find (model, "conv0_weight");
 
+  graphene_rect_t r;
+  double z, ox, oy;
+
   studio_window_set_model (window, model, NULL);
+  wait_for_frame (view);
   g_assert_cmpint (studio_graph_view_get_selected_node (view), ==, -1);
+
+  /* Hit testing goes through the view transform: the centre of a box on
+   * screen finds that box, a point left of every box finds nothing. */
+  studio_graph_view_zoom_in (view);
+  g_assert_true (studio_graph_view_get_node_rect (view, relu, &r));
+  studio_graph_view_get_transform (view, &z, &ox, &oy);
+  g_assert_cmpint (studio_graph_view_get_node_at (view, (r.origin.x + r.size.width / 2) * z + ox,
+                                                  (r.origin.y + r.size.height / 2) * z + oy), ==, relu);
+  g_assert_cmpint (studio_graph_view_get_node_at (view, ox - 10, (r.origin.y + 5) * z + oy), ==, -1);
+
   g_object_set (view, "selected-node", relu, NULL);
   g_assert_cmpint (studio_graph_view_get_selected_node (view), ==, relu);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.select-none", NULL));

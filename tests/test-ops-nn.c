@@ -173,7 +173,10 @@ static const ConvCase conv_cases[] = {
   { "/conv/many-images-per-gemm", 7, 4, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
   { "/conv/kernel-equals-input", 2, 3, 5, 5, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1, FALSE },
   { "/conv/pad-larger-than-kernel", 1, 2, 4, 4, 3, 3, 3, 2, 2, 4, 4, 1, 1, 1, FALSE },
+  { "/conv/same-width-tall-kernel", 2, 3, 9, 8, 4, 5, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  { "/conv/same-width-dilated-rows", 2, 2, 7, 6, 3, 3, 3, 1, 1, 3, 2, 3, 1, 1, TRUE },
   { "/conv/1d", 3, 4, 0, 17, 5, 0, 3, 0, 2, 0, 1, 0, 2, 1, FALSE },
+  { "/conv/1d-same", 2, 3, 0, 13, 4, 0, 3, 0, 1, 0, 1, 0, 1, 1, FALSE },
   { "/conv/1d-groups-nobias", 2, 4, 0, 10, 6, 0, 2, 0, 1, 0, 0, 0, 1, 2, TRUE },
   { "/conv/1d-depthwise", 2, 3, 0, 12, 3, 0, 3, 0, 1, 0, 1, 0, 1, 3, FALSE },
 };

@@ -389,7 +389,9 @@ binary_ref (const char *base)
 static MrtTensor *
 ref_input (GRand *r, const BinaryRef *ref, const char *shape)
 {
-  return ref->ints ? rand_int_tensor (r, shape, (int) ref->lo, (int) ref->hi) : rand_tensor (r, shape, ref->lo, ref->hi);
+  if (ref->ints)
+    return rand_int_tensor (r, shape, (int) ref->lo, (int) ref->hi);
+  return rand_tensor (r, shape, ref->lo, ref->hi);
 }
 
 /* op(a, b) for inputs of shapes sa and sb against the broadcasting reference */

@@ -778,6 +778,7 @@ test_progress_cancel_repeat (void)
     g_autoptr (MrtModel) q1 = mrt_prepare_with_names (m, &s, g, NULL, &error);
     g_autoptr (MrtModel) q2 = mrt_prepare_with_names (m, &s, g, NULL, &error);
     g_assert_no_error (error);
+    g_assert_cmpint (mrt_model_find (q1, "mrt_rewrite_bn0_0"), >=, 0);
     g_assert_cmpint (mrt_model_find (q2, "mrt_rewrite1_bn0_1"), >=, 0);
   }
   g_cancellable_cancel (cancel);
@@ -799,6 +800,7 @@ test_input_untouched (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (MrtModel) p = mrt_prepare (m, &s, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (p);
   after = mrt_mxnet_symbol_to_json (m);
   pa = mrt_mxnet_params_to_bytes (m);
   g_assert_cmpstr (before, ==, after);
@@ -864,6 +866,16 @@ check_real_model (const char *dir, const char *name, const char *expect_ops)
   g_assert_null (strstr (seq, "SoftmaxOutput"));
   x = sample_inputs (16);
   assert_same_outputs (m, p, x); /* batch 16 through a graph prepared at batch 1 */
+  {
+    /* preparing a prepared model changes nothing */
+    g_autoptr (MrtModel) again = mrt_prepare (p, &s, NULL, &error);
+    g_autofree char *seq2 = NULL;
+    g_assert_no_error (error);
+    seq2 = op_sequence (again);
+    g_assert_cmpstr (seq, ==, seq2);
+    g_assert_cmpuint (mrt_model_n_nodes (again), ==, mrt_model_n_nodes (p));
+    assert_same_outputs (p, again, x);
+  }
 }
 
 static void

@@ -221,7 +221,10 @@ test_concat_common_scale (void)
   MrtShape in = mrt_shape_make (2, (gint64) 1, (gint64) 3);
   guint d = mrt_model_add_variable (m, "data");
   guint r = mrt_model_add_node (m, "r", "relu", NULL, (MrtEntry[]){ { d, 0 } }, 1);
-  guint c = mrt_model_add_node (m, "cat", "Concat", attrs1 ("dim", "1"), (MrtEntry[]){ { d, 0 }, { r, 0 } }, 2);
+  GHashTable *ca = attrs1 ("dim", "1");
+  guint c;
+  g_hash_table_insert (ca, g_strdup ("num_args"), g_strdup ("2"));
+  c = mrt_model_add_node (m, "cat", "Concat", ca, (MrtEntry[]){ { d, 0 }, { r, 0 } }, 2);
   mrt_model_add_head (m, (MrtEntry){ c, 0 });
   g_assert_true (mrt_model_validate (m, NULL));
   set_th (th, "data", 2.0);

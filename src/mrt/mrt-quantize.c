@@ -565,6 +565,7 @@ rule_softmax (Q *q, const MrtNode *n, guint idx, GError **error)
   const char *axis = mrt_node_get_string (n, "axis", "-1");
   int tprec = mrt_get_bit (exp (lambd)), p_o = MIN (15, 31 - tprec);
   gint64 alpha, K;
+  int pn;
   QOut x;
   guint mx, offset, diff, norm, tbl, lut, s, mul, half, num, prob;
   g_autofree double *t = NULL;
@@ -583,14 +584,19 @@ rule_softmax (Q *q, const MrtNode *n, guint idx, GError **error)
   ra = attrs_new ();
   g_hash_table_insert (ra, g_strdup ("axis"), g_strdup (axis));
   g_hash_table_insert (ra, g_strdup ("keepdims"), g_strdup ("True"));
+  /* norm = x - max + alpha lies in [0, alpha]; its clips need get_bit(alpha)
+   * bits, which exceeds 8 when the input threshold is below lambda (upstream
+   * clips to 8 bits there and computes a wrong softmax; docs/deviations.md) */
+  pn = MAX (x.prec, mrt_get_bit ((double) alpha));
   mx = op2 (q, "max", "max", ra, x.node, G_MAXUINT, th, x.sc, x.prec);
-  offset = op2 (q, "sub", "broadcast_sub", NULL, mx, const_node (q, (double) alpha), th, x.sc, x.prec + 1);
-  offset = realize (q, offset, 0, x.prec);
-  set_state (q, dname (q, offset), th, x.sc, x.prec);
-  diff = op2 (q, "sub", "broadcast_sub", NULL, x.node, offset, th, x.sc, x.prec + 1);
-  diff = op2 (q, "relu", "relu", NULL, diff, G_MAXUINT, th, x.sc, x.prec + 1);
-  norm = realize (q, diff, 0, x.prec);
-  set_state (q, dname (q, norm), th, x.sc, x.prec);
+  offset = op2 (q, "sub", "broadcast_sub", NULL, mx, const_node (q, (double) alpha), th, x.sc,
+                MAX (x.prec, mrt_get_bit ((double) alpha)) + 1);
+  offset = realize (q, offset, 0, pn + 1);
+  set_state (q, dname (q, offset), th, x.sc, pn + 1);
+  diff = op2 (q, "sub", "broadcast_sub", NULL, x.node, offset, th, x.sc, pn + 2);
+  diff = op2 (q, "relu", "relu", NULL, diff, G_MAXUINT, th, x.sc, pn + 2);
+  norm = realize (q, diff, 0, pn);
+  set_state (q, dname (q, norm), th, x.sc, pn);
   t = g_new (double, alpha + 1);
   for (gint64 i = 0; i <= alpha; i++)
     t[i] = CLAMP (round (exp (i / x.sc)), 0, (double) mrt_get_range (tprec));

@@ -420,7 +420,11 @@ infer_new_node (MrtRewriter *rw, guint idx, MrtShape *out)
     in[j] = *mrt_rewriter_shape (rw, n->inputs[j]);
   if (!def->infer_shape (n, in, out, &error))
     {
-      mrt_rewriter_fail (rw, "the rewritten node “%s” (%s) is invalid: %s", n->name, n->op, error->message);
+      const MrtNode *cur = mrt_model_node (rw->src, rw->current);
+      if (strcmp (cur->name, n->name) == 0 && strcmp (cur->op, n->op) == 0)
+        mrt_rewriter_fail (rw, "%s", error->message);
+      else
+        mrt_rewriter_fail (rw, "the new node “%s” (%s) is invalid: %s", n->name, n->op, error->message);
       g_error_free (error);
     }
 }
@@ -530,15 +534,6 @@ copy_variable (MrtRewriter *rw, const MrtNode *n)
   if (t)
     mrt_model_set_param_raw (rw->dst, n->name, t);
   return add_node (rw, n->name, "null", mrt_attrs_copy (n->attrs), NULL, 0, 1);
-}
-
-MrtEntry
-mrt_rewriter_copy_as (MrtRewriter *rw, guint node, const char *op, GHashTable *attrs, const MrtEntry *inputs,
-                      guint n_inputs)
-{
-  const MrtNode *n = mrt_model_node (rw->src, node);
-  guint n_out = strcmp (op, n->op) == 0 ? n->n_outputs : 0;
-  return add_node (rw, n->name, op, attrs, inputs, n_inputs, n_out);
 }
 
 MrtEntry

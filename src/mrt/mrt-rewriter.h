@@ -137,9 +137,6 @@ MrtEntry mrt_rewriter_add_variable (MrtRewriter *rw, const char *name, GHashTabl
 MrtEntry mrt_rewriter_const (MrtRewriter *rw, MrtNumber number);
 /* Copies source node with remapped inputs and maps all its outputs. */
 MrtEntry mrt_rewriter_copy (MrtRewriter *rw, guint node);
-/* Copies source node as op/attrs on the given inputs, keeping its name. */
-MrtEntry mrt_rewriter_copy_as (MrtRewriter *rw, guint node, const char *op, GHashTable *attrs,
-                               const MrtEntry *inputs, guint n_inputs);
 void mrt_rewriter_map (MrtRewriter *rw, guint node, guint index, MrtEntry e);
 char *mrt_rewriter_gen_name (MrtRewriter *rw, const char *base);
 

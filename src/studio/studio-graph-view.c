@@ -168,16 +168,6 @@ selected_scene_index (StudioGraphView *self)
   return studio_graph_scene_lookup (self->scene, (guint) self->selected);
 }
 
-static gint
-hit_model_node (StudioGraphView *self, double x, double y)
-{
-  gint s;
-  if (!self->scene)
-    return -1;
-  s = studio_graph_scene_hit (self->scene, (x - self->ox) / self->zoom, (y - self->oy) / self->zoom);
-  return s < 0 ? -1 : (gint) studio_graph_scene_get_node (self->scene, (guint) s)->node;
-}
-
 /* ---- input --------------------------------------------------------------- */
 
 static void
@@ -207,7 +197,7 @@ static void
 on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, StudioGraphView *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  studio_graph_view_set_selected_node (self, hit_model_node (self, x, y));
+  studio_graph_view_set_selected_node (self, studio_graph_view_get_node_at (self, x, y));
 }
 
 static void
@@ -297,7 +287,7 @@ static gboolean
 studio_graph_view_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
 {
   StudioGraphView *self = STUDIO_GRAPH_VIEW (widget);
-  gint node = keyboard ? self->selected : hit_model_node (self, x, y);
+  gint node = keyboard ? self->selected : studio_graph_view_get_node_at (self, x, y);
   g_autoptr (GString) markup = NULL;
   g_autoptr (GList) keys = NULL;
   g_autofree char *head = NULL;
@@ -674,6 +664,17 @@ studio_graph_view_get_node_rect (StudioGraphView *self, guint node_index, graphe
   if (out)
     *out = studio_graph_scene_get_node (self->scene, (guint) s)->rect;
   return TRUE;
+}
+
+gint
+studio_graph_view_get_node_at (StudioGraphView *self, double x, double y)
+{
+  gint s;
+  g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), -1);
+  if (!self->scene)
+    return -1;
+  s = studio_graph_scene_hit (self->scene, (x - self->ox) / self->zoom, (y - self->oy) / self->zoom);
+  return s < 0 ? -1 : (gint) studio_graph_scene_get_node (self->scene, (guint) s)->node;
 }
 
 guint

@@ -37,6 +37,8 @@ void studio_graph_view_get_transform (StudioGraphView *self, double *zoom, doubl
 /* Introspection, mostly for tests. Rects are in world coordinates. */
 guint studio_graph_view_get_n_placed (StudioGraphView *self);
 gboolean studio_graph_view_get_node_rect (StudioGraphView *self, guint node_index, graphene_rect_t *out);
+/* Model node under a point in widget coordinates, or -1. */
+gint studio_graph_view_get_node_at (StudioGraphView *self, double x, double y);
 /* Node boxes painted by the last snapshot, and how many snapshots ran. */
 guint studio_graph_view_get_n_drawn (StudioGraphView *self);
 guint studio_graph_view_get_n_frames (StudioGraphView *self);

@@ -5,8 +5,13 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "mrt-model.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Column-buffer budget in floats. Several images share one sgemm when their
  * columns fit, because a single small image (8x8 outputs) gives sgemm too
@@ -15,6 +20,174 @@
 #define COL_BUDGET (G_GINT64_CONSTANT (1) << 19)
 /* Below this many columns an image is too narrow for an efficient sgemm. */
 #define MIN_GEMM_COLS 2048
+
+/* ---- a small parallel-for ----
+ * sgemm runs on OpenBLAS's threads; the copies around it (im2col, scatter)
+ * and the direct kernels would otherwise run on one core and, on a 2-core
+ * machine, cost as much as the sgemm itself. */
+
+typedef void (*RangeFunc) (gpointer data, gint64 begin, gint64 end);
+
+/* Heap-allocated and shared: a helper the scheduler starts late may find
+ * every part taken and the caller gone; it then only drops its reference. */
+typedef struct {
+  gatomicrefcount ref;
+  RangeFunc func;
+  gpointer data;
+  gint64 n;
+  gint parts, next, done;
+  GMutex lock;
+  GCond cond;
+} ParallelJob;
+
+static void
+job_unref (ParallelJob *job)
+{
+  if (g_atomic_ref_count_dec (&job->ref))
+    {
+      g_mutex_clear (&job->lock);
+      g_cond_clear (&job->cond);
+      g_free (job);
+    }
+}
+
+static void
+run_parts (ParallelJob *job)
+{
+  gint part;
+  while ((part = g_atomic_int_add (&job->next, 1)) < job->parts)
+    {
+      job->func (job->data, job->n * part / job->parts, job->n * (part + 1) / job->parts);
+      g_mutex_lock (&job->lock);
+      if (++job->done == job->parts)
+        g_cond_signal (&job->cond);
+      g_mutex_unlock (&job->lock);
+    }
+}
+
+static void
+pool_worker (gpointer task, gpointer unused)
+{
+  run_parts (task);
+  job_unref (task);
+}
+
+static GThreadPool *
+worker_pool (guint *n_threads)
+{
+  static GThreadPool *pool;
+  static guint threads;
+  static gsize once;
+  if (g_once_init_enter (&once))
+    {
+      /* as many threads as OpenBLAS, so OPENBLAS_NUM_THREADS caps both */
+      threads = (guint) MAX (openblas_get_num_threads (), 1);
+      if (threads > 1)
+        pool = g_thread_pool_new (pool_worker, NULL, (gint) threads - 1, FALSE, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  *n_threads = pool ? threads : 1;
+  return pool;
+}
+
+/* Calls func over [0, n) split in ranges, on the caller and the pool. The
+ * caller takes parts too, so a busy pool slows a job but cannot stall it. */
+static void
+parallel_for (gint64 n, RangeFunc func, gpointer data)
+{
+  guint threads;
+  GThreadPool *pool = worker_pool (&threads);
+  ParallelJob *job;
+  gint helpers;
+
+  if (pool == NULL || n < 2)
+    {
+      if (n > 0)
+        func (data, 0, n);
+      return;
+    }
+  job = g_new0 (ParallelJob, 1);
+  g_atomic_ref_count_init (&job->ref);
+  job->func = func;
+  job->data = data;
+  job->n = n;
+  job->parts = (gint) MIN (n, (gint64) threads * 4);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  helpers = (gint) MIN ((gint64) threads - 1, job->parts - 1);
+  for (gint i = 0; i < helpers; i++)
+    {
+      g_atomic_ref_count_inc (&job->ref);
+      g_thread_pool_push (pool, job, NULL);
+    }
+  run_parts (job);
+  g_mutex_lock (&job->lock);
+  while (job->done < job->parts)
+    g_cond_wait (&job->cond, &job->lock);
+  g_mutex_unlock (&job->lock);
+  job_unref (job);
+}
+
+/* ---- vector helpers ----
+ * The build uses -O2, where GCC only vectorises loops it needs no runtime
+ * checks for, so the few hot loops spell out their SSE2 form. */
+
+/* y[i] += a * x[i] */
+static inline void
+axpy (float *restrict y, float a, const float *restrict x, gint64 n)
+{
+  gint64 i = 0;
+#ifdef __SSE2__
+  __m128 va = _mm_set1_ps (a);
+  for (; i + 4 <= n; i += 4)
+    _mm_storeu_ps (y + i, _mm_add_ps (_mm_loadu_ps (y + i), _mm_mul_ps (va, _mm_loadu_ps (x + i))));
+#endif
+  for (; i < n; i++)
+    y[i] += a * x[i];
+}
+
+/* y[i] = x[i] + b (x may equal y) */
+static inline void
+add_const (float *y, const float *x, float b, gint64 n)
+{
+  gint64 i = 0;
+#ifdef __SSE2__
+  __m128 vb = _mm_set1_ps (b);
+  for (; i + 4 <= n; i += 4)
+    _mm_storeu_ps (y + i, _mm_add_ps (_mm_loadu_ps (x + i), vb));
+#endif
+  for (; i < n; i++)
+    y[i] = x[i] + b;
+}
+
+static inline void
+fill (float *y, float v, gint64 n)
+{
+  gint64 i = 0;
+#ifdef __SSE2__
+  __m128 vv = _mm_set1_ps (v);
+  for (; i + 4 <= n; i += 4)
+    _mm_storeu_ps (y + i, vv);
+#endif
+  for (; i < n; i++)
+    y[i] = v;
+}
+
+/* dst[i] = src[2 i] for i < n; src holds at least avail floats. */
+static inline void
+gather2 (float *restrict dst, const float *restrict src, gint64 n, gint64 avail)
+{
+  gint64 i = 0;
+#ifdef __SSE2__
+  for (; i + 4 <= n && 2 * i + 8 <= avail; i += 4)
+    _mm_storeu_ps (dst + i, _mm_shuffle_ps (_mm_loadu_ps (src + 2 * i), _mm_loadu_ps (src + 2 * i + 4),
+                                            _MM_SHUFFLE (2, 0, 2, 0)));
+#endif
+  for (; i < n; i++)
+    dst[i] = src[2 * i];
+}
+
+/* ---- convolution ---- */
 
 /* Output positions [*lo, *hi) whose input index o*s + x0 lies in [0, size). */
 static void
@@ -28,94 +201,182 @@ valid_range (gint64 size, gint64 out_size, gint64 s, gint64 x0, gint64 *lo, gint
   *hi = b;
 }
 
-/* Unfolds cg channels of one image into rows (c, ky, kx) of col; row stride ldcol. */
+typedef struct {
+  const MrtConvGeom *g;
+  const float *in; /* first image of the chunk, first channel of the group */
+  gint64 nb;       /* images in the chunk */
+  float *col;      /* K rows (c, ky, kx), each holding nb images of oh*ow columns */
+  gint64 ldcol;
+} Im2col;
+
+/* Output rows [*oy0, *oy1) whose kernel row ky lands inside the input. */
 static void
-im2col (const MrtConvGeom *g, const float *in, gint64 cg, float *col, gint64 ldcol)
+valid_rows (const MrtConvGeom *g, gint64 ky, gint64 *oy0, gint64 *oy1)
 {
-  gint64 hw = g->h * g->w;
-  for (gint64 c = 0; c < cg; c++)
-    for (gint64 ky = 0; ky < g->kh; ky++)
-      for (gint64 kx = 0; kx < g->kw; kx++)
+  gint64 first = g->ph - ky * g->dh, end = g->h + g->ph - ky * g->dh;
+  *oy0 = first <= 0 ? 0 : MIN ((first + g->sh - 1) / g->sh, g->oh);
+  *oy1 = end <= 0 ? 0 : CLAMP ((end + g->sh - 1) / g->sh, *oy0, g->oh);
+}
+
+/* Rows of col for a stride-1 convolution whose output rows are as wide as
+ * its input rows (the usual "same" padding): then a whole run of output
+ * rows is one shifted copy of the input plane, and only the |x0| border
+ * columns of each row, which pick up neighbouring-row values, need zeroing. */
+static void
+im2col_row_same_width (const MrtConvGeom *g, const float *plane, gint64 ky, gint64 x0, float *row)
+{
+  gint64 w = g->w, hw = g->h * g->w, oy0, oy1;
+  valid_rows (g, ky, &oy0, &oy1);
+  if (oy0 > 0)
+    memset (row, 0, sizeof (float) * oy0 * w);
+  if (oy1 < g->oh)
+    memset (row + oy1 * w, 0, sizeof (float) * (g->oh - oy1) * w);
+  if (oy1 > oy0)
+    {
+      gint64 src0 = (oy0 - g->ph + ky * g->dh) * w + x0, n = (oy1 - oy0) * w;
+      gint64 skip = MAX (-src0, 0), keep = MIN (n, hw - src0) - skip;
+      float *dst = row + oy0 * w;
+      if (keep > 0)
+        memcpy (dst + skip, plane + src0 + skip, sizeof (float) * keep);
+      if (x0 != 0)
         {
-          const float *plane = in + c * hw;
-          float *row = col + ((c * g->kh + ky) * g->kw + kx) * ldcol;
-          gint64 x0 = kx * g->dw - g->pw, lo, hi;
-          valid_range (g->w, g->ow, g->sw, x0, &lo, &hi);
-          for (gint64 oy = 0; oy < g->oh; oy++)
+          /* usually a single column: plain stores, not a memset call per row */
+          gint64 nz = MIN (x0 < 0 ? -x0 : x0, w), first = x0 < 0 ? 0 : w - nz;
+          for (gint64 oy = oy0; oy < oy1; oy++, dst += w)
+            for (gint64 j = 0; j < nz; j++)
+              dst[first + j] = 0.0f;
+        }
+    }
+}
+
+static void
+im2col_rows (gpointer data, gint64 r0, gint64 r1)
+{
+  const Im2col *job = data;
+  const MrtConvGeom *g = job->g;
+  gint64 hw = g->h * g->w, p = g->oh * g->ow;
+  gboolean same_width = g->sh == 1 && g->sw == 1 && g->ow == g->w;
+  for (gint64 r = r0; r < r1; r++)
+    {
+      gint64 c = r / (g->kh * g->kw), ky = r / g->kw % g->kh, kx = r % g->kw;
+      gint64 x0 = kx * g->dw - g->pw, lo, hi, oy0, oy1;
+      valid_range (g->w, g->ow, g->sw, x0, &lo, &hi);
+      valid_rows (g, ky, &oy0, &oy1);
+      for (gint64 i = 0; i < job->nb; i++)
+        {
+          const float *plane = job->in + (i * g->c + c) * hw;
+          float *row = job->col + r * job->ldcol + i * p;
+          if (same_width)
+            {
+              im2col_row_same_width (g, plane, ky, x0, row);
+              continue;
+            }
+          if (oy0 > 0)
+            memset (row, 0, sizeof (float) * oy0 * g->ow);
+          if (oy1 < g->oh)
+            memset (row + oy1 * g->ow, 0, sizeof (float) * (g->oh - oy1) * g->ow);
+          for (gint64 oy = oy0; oy < oy1; oy++)
             {
               gint64 iy = oy * g->sh - g->ph + ky * g->dh;
               float *dst = row + oy * g->ow;
-              if (iy < 0 || iy >= g->h)
-                {
-                  memset (dst, 0, sizeof (float) * g->ow);
-                  continue;
-                }
-              const float *src = plane + iy * g->w;
-              memset (dst, 0, sizeof (float) * lo);
+              const float *src = plane + iy * g->w + x0;
+              for (gint64 ox = 0; ox < lo; ox++)
+                dst[ox] = 0.0f;
               if (g->sw == 1)
-                memcpy (dst + lo, src + lo + x0, sizeof (float) * (hi - lo));
+                memcpy (dst + lo, src + lo, sizeof (float) * (hi - lo));
+              else if (g->sw == 2)
+                gather2 (dst + lo, src + 2 * lo, hi - lo, g->w - x0 - 2 * lo);
               else
                 for (gint64 ox = lo; ox < hi; ox++)
-                  dst[ox] = src[ox * g->sw + x0];
-              memset (dst + hi, 0, sizeof (float) * (g->ow - hi));
+                  dst[ox] = src[ox * g->sw];
+              for (gint64 ox = hi; ox < g->ow; ox++)
+                dst[ox] = 0.0f;
             }
         }
+    }
 }
+
+typedef struct {
+  const MrtConvGeom *g;
+  const float *in, *weight, *bias;
+  float *out;
+} Direct;
 
 /* One filter per output channel reading input channel f / mult: loops beat
- * a GEMM whose inner dimension would be just kh*kw. */
+ * a GEMM whose inner dimension would be just kh*kw. Ranges are (n, f) planes. */
 static void
-conv_depthwise (const MrtConvGeom *g, const float *in, const float *weight, const float *bias, float *out)
+depthwise_planes (gpointer data, gint64 q0, gint64 q1)
 {
+  const Direct *job = data;
+  const MrtConvGeom *g = job->g;
   gint64 mult = g->f / g->c, hw = g->h * g->w, p = g->oh * g->ow, kk = g->kh * g->kw;
-  for (gint64 n = 0; n < g->n; n++)
-    for (gint64 fo = 0; fo < g->f; fo++)
-      {
-        const float *plane = in + (n * g->c + fo / mult) * hw;
-        const float *wk = weight + fo * kk;
-        float *o = out + (n * g->f + fo) * p;
-        float b = bias ? bias[fo] : 0.0f;
-        for (gint64 oy = 0; oy < g->oh; oy++)
-          {
-            float *orow = o + oy * g->ow;
-            for (gint64 ox = 0; ox < g->ow; ox++)
-              orow[ox] = b;
-            for (gint64 ky = 0; ky < g->kh; ky++)
-              {
-                gint64 iy = oy * g->sh - g->ph + ky * g->dh;
-                if (iy < 0 || iy >= g->h)
-                  continue;
-                const float *irow = plane + iy * g->w;
-                for (gint64 kx = 0; kx < g->kw; kx++)
-                  {
-                    float wv = wk[ky * g->kw + kx];
-                    gint64 x0 = kx * g->dw - g->pw, lo, hi;
-                    valid_range (g->w, g->ow, g->sw, x0, &lo, &hi);
-                    if (g->sw == 1)
-                      {
-                        const float *src = irow + x0;
-                        for (gint64 ox = lo; ox < hi; ox++)
-                          orow[ox] += wv * src[ox];
-                      }
-                    else
-                      for (gint64 ox = lo; ox < hi; ox++)
-                        orow[ox] += wv * irow[ox * g->sw + x0];
-                  }
-              }
-          }
-      }
+  for (gint64 q = q0; q < q1; q++)
+    {
+      gint64 n = q / g->f, fo = q % g->f;
+      const float *plane = job->in + (n * g->c + fo / mult) * hw;
+      const float *wk = job->weight + fo * kk;
+      float *o = job->out + q * p;
+      float b = job->bias ? job->bias[fo] : 0.0f;
+      for (gint64 oy = 0; oy < g->oh; oy++)
+        {
+          float *orow = o + oy * g->ow;
+          fill (orow, b, g->ow);
+          for (gint64 ky = 0; ky < g->kh; ky++)
+            {
+              gint64 iy = oy * g->sh - g->ph + ky * g->dh;
+              if (iy < 0 || iy >= g->h)
+                continue;
+              const float *irow = plane + iy * g->w;
+              for (gint64 kx = 0; kx < g->kw; kx++)
+                {
+                  float wv = wk[ky * g->kw + kx];
+                  gint64 x0 = kx * g->dw - g->pw, lo, hi;
+                  valid_range (g->w, g->ow, g->sw, x0, &lo, &hi);
+                  if (g->sw == 1)
+                    axpy (orow + lo, wv, irow + x0 + lo, hi - lo);
+                  else
+                    for (gint64 ox = lo; ox < hi; ox++)
+                      orow[ox] += wv * irow[ox * g->sw + x0];
+                }
+            }
+        }
+    }
+}
+
+typedef struct {
+  const float *tmp, *bias;
+  float *out;
+  gint64 nb, fg, p, ldtmp, out_stride; /* out_stride: floats per image in out */
+} Scatter;
+
+/* tmp holds (fg, image, p); the output wants (image, fg, p), plus bias.
+ * Ranges are (image, channel) planes. */
+static void
+scatter_planes (gpointer data, gint64 q0, gint64 q1)
+{
+  const Scatter *job = data;
+  for (gint64 q = q0; q < q1; q++)
+    {
+      gint64 i = q / job->fg, fo = q % job->fg;
+      const float *src = job->tmp + fo * job->ldtmp + i * job->p;
+      float *dst = job->out + i * job->out_stride + fo * job->p;
+      add_const (dst, src, job->bias ? job->bias[fo] : 0.0f, job->p);
+    }
 }
 
 static void
-add_bias (float *out, const float *bias, gint64 n, gint64 f, gint64 p)
+add_bias (float *out, const float *bias, gint64 f, gint64 p)
 {
-  for (gint64 i = 0; i < n; i++)
-    for (gint64 fo = 0; fo < f; fo++)
-      {
-        float b = bias[fo], *o = out + (i * f + fo) * p;
-        for (gint64 j = 0; j < p; j++)
-          o[j] += b;
-      }
+  for (gint64 fo = 0; fo < f; fo++)
+    add_const (out + fo * p, out + fo * p, bias[fo], p);
+}
+
+static void
+sgemm (gint64 m, gint64 n, gint64 k, const float *a, gint64 lda, const float *b, gint64 ldb, float *c, gint64 ldc)
+{
+  if (g_getenv ("XSKIP")) return;
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) n, (int) k, 1.0f, a, (int) lda, b,
+               (int) ldb, 0.0f, c, (int) ldc);
 }
 
 gboolean
@@ -129,7 +390,8 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
 
   if (g->groups == g->c && g->f % g->c == 0)
     {
-      conv_depthwise (g, in, weight, bias, out);
+      Direct job = { g, in, weight, bias, out };
+      parallel_for (g->n * g->f, depthwise_planes, &job);
       return TRUE;
     }
 
@@ -140,15 +402,21 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
     {
       for (gint64 n = 0; n < g->n; n++)
         for (gint64 grp = 0; grp < g->groups; grp++)
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, fg, p, cg, 1.0f, weight + grp * fg * cg, cg,
-                       in + (n * g->c + grp * cg) * hw, hw, 0.0f, out + (n * g->f + grp * fg) * p, p);
-      if (bias)
-        add_bias (out, bias, g->n, g->f, p);
+          {
+            float *o = out + (n * g->f + grp * fg) * p;
+            sgemm (fg, p, cg, weight + grp * fg * cg, cg, in + (n * g->c + grp * cg) * hw, hw, o, p);
+            if (bias)
+              add_bias (o, bias + grp * fg, fg, p);
+          }
       return TRUE;
     }
 
-  chunk = CLAMP (COL_BUDGET / MAX (k * p, 1), 1, g->n);
-  chunk = MIN (chunk, (MIN_GEMM_COLS + p - 1) / p * 4);
+  {
+    static gint64 budget = -1, mincols = -1;
+    if (budget < 0) { const char *e = g_getenv ("XB"); budget = e ? atoll (e) : COL_BUDGET; e = g_getenv ("XM"); mincols = e ? atoll (e) : MIN_GEMM_COLS; }
+  chunk = CLAMP (budget / MAX (k * p, 1), 1, g->n);
+  chunk = CLAMP ((mincols + p - 1) / p, 1, chunk);
+  }
   col = g_try_malloc (sizeof (float) * k * p * chunk);
   if (chunk > 1)
     tmp = g_try_malloc (sizeof (float) * fg * p * chunk);
@@ -164,25 +432,24 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
       gint64 nb = MIN (chunk, g->n - n0), ldcol = nb * p;
       for (gint64 grp = 0; grp < g->groups; grp++)
         {
-          const float *w = weight + grp * fg * k;
-          for (gint64 i = 0; i < nb; i++)
-            im2col (g, in + ((n0 + i) * g->c + grp * cg) * hw, cg, col + i * p, ldcol);
+          const float *w = weight + grp * fg * k, *b = bias ? bias + grp * fg : NULL;
+          float *o = out + (n0 * g->f + grp * fg) * p;
+          Im2col job = { g, in + (n0 * g->c + grp * cg) * hw, nb, col, ldcol };
+          parallel_for (k, im2col_rows, &job);
           if (nb == 1)
             {
-              cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, fg, p, k, 1.0f, w, k, col, p, 0.0f,
-                           out + (n0 * g->f + grp * fg) * p, p);
-              continue;
+              sgemm (fg, p, k, w, k, col, p, o, p);
+              if (b)
+                add_bias (o, b, fg, p);
             }
-          cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, fg, ldcol, k, 1.0f, w, k, col, ldcol, 0.0f,
-                       tmp, ldcol);
-          /* tmp is (fg, image, p); the output wants (image, fg, p) */
-          for (gint64 i = 0; i < nb; i++)
-            for (gint64 fo = 0; fo < fg; fo++)
-              memcpy (out + ((n0 + i) * g->f + grp * fg + fo) * p, tmp + fo * ldcol + i * p, sizeof (float) * p);
+          else
+            {
+              Scatter sc = { tmp, b, o, nb, fg, p, ldcol, g->f * p };
+              sgemm (fg, ldcol, k, w, k, col, ldcol, tmp, ldcol);
+              parallel_for (nb * fg, scatter_planes, &sc);
+            }
         }
     }
-  if (bias)
-    add_bias (out, bias, g->n, g->f, p);
   return TRUE;
 }
 

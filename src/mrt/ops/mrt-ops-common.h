@@ -38,10 +38,6 @@ void mrt_ops_strided_copy (int nd, const gint64 *dim, const float *src, const gi
 gboolean mrt_ops_axes_attr (const MrtNode *node, const char *key, int ndim, gboolean *given,
                             gboolean *mask, GError **error);
 
-/* Output of a reduction over mask (MXNet ReduceAxesShapeImpl): keepdims
- * keeps reduced axes as 1; reducing every axis without keepdims gives (1,). */
-void mrt_ops_reduced_shape (const MrtShape *in, const gboolean *mask, gboolean keepdims, MrtShape *out);
-
 /* Op definitions living outside the file that holds their family table. */
 gboolean mrt_ops_slice_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
 gboolean mrt_ops_slice_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error);

@@ -18,8 +18,10 @@ typedef enum {
   RED_NORM2,
 } ReduceKind;
 
-void
-mrt_ops_reduced_shape (const MrtShape *in, const gboolean *mask, gboolean keepdims, MrtShape *out)
+/* Output of a reduction over mask (MXNet ReduceAxesShapeImpl): keepdims
+ * keeps reduced axes as 1; reducing every axis without keepdims gives (1,). */
+static void
+reduced_shape (const MrtShape *in, const gboolean *mask, gboolean keepdims, MrtShape *out)
 {
   out->ndim = 0;
   for (int i = 0; i < in->ndim; i++)
@@ -50,7 +52,7 @@ reduce_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **e
   gboolean mask[MRT_MAX_NDIM];
   if (!reduce_mask (node, &in[0], mask, error))
     return FALSE;
-  mrt_ops_reduced_shape (&in[0], mask, mrt_node_get_bool (node, "keepdims", FALSE), &out[0]);
+  reduced_shape (&in[0], mask, mrt_node_get_bool (node, "keepdims", FALSE), &out[0]);
   return TRUE;
 }
 
@@ -81,7 +83,7 @@ norm_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **err
     return FALSE;
   for (int i = 0; i < in[0].ndim; i++)
     mask[i] = mask[i] || !given;
-  mrt_ops_reduced_shape (&in[0], mask, mrt_node_get_bool (node, "keepdims", FALSE), &out[0]);
+  reduced_shape (&in[0], mask, mrt_node_get_bool (node, "keepdims", FALSE), &out[0]);
   return TRUE;
 }
 
@@ -266,7 +268,7 @@ search_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **e
   for (int i = 0; i < in[0].ndim; i++)
     mask[i] = axis < 0 || i == axis;
   /* argmax_channel is argmax(axis=-1) with fixed parameters */
-  mrt_ops_reduced_shape (&in[0], mask,
+  reduced_shape (&in[0], mask,
                          strcmp (node->op, "argmax_channel") != 0 && mrt_node_get_bool (node, "keepdims", FALSE),
                          &out[0]);
   return TRUE;
