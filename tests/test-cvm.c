@@ -1266,6 +1266,9 @@ test_malformed_symbol (void)
     { "[[1, 6], [4], [1, 6]]", "[[1, 0], [4], [1, 6]]", "attrs.shape[0] is not a shape" },
     { "[[1, 6], [4], [1, 6]]", "[[1, 6], [4], [1, 1, 1, 1, 1, 1, 6]]", "attrs.shape[2] is not a shape" },
     { "[[1, 6], [4], [1, 6]]", "[[1, 6], [4]]", "one value per entry (3)" },
+    /* absurd but legal sizes are refused by the storage cap, before any allocation */
+    { "[[1, 6], [4], [1, 6]]", "[[16777216, 64], [4], [16777216, 64]]", "bytes (at most 2^32)" },
+    { "[[1, 6], [4], [1, 6]]", "[[16777216, 65], [4], [16777216, 65]]", "attrs.shape[0] is not a shape" },
     { "\"shape\": [\"list_shape\"", "\"shape\": [\"list_int\"", "attrs.shape must be [\"list_shape\", [...]]" },
     { "\"precision\": [\"list_int\", [8, 8, -1]]", "\"precision\": [\"list_int\", [33, 8, -1]]", "precision values must be -1 or 1..32" },
     { "\"precision\": [\"list_int\", [8, 8, -1]]", "\"precision\": [\"list_int\", [-1, 8, -1]]", "variable has no precision" },
@@ -1489,6 +1492,32 @@ test_check_graph_rules (void)
 }
 
 static void
+test_gas_limit (void)
+{
+  /* dense over 2^20 inputs: 3 * 2^20 per output, 2^20 outputs = 3 * 2^40 operations
+   * (shapes only: the graph is analysed, nothing is allocated) */
+  g_autoptr (MrtModel) m = mrt_model_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MrtCvmGraph) g = NULL;
+  GHashTable *a = str_table ();
+  guint d = add_var (m, "data", "(1024, 1048576)", 1, NULL);
+  guint w;
+  guint64 ops = 0, mem = 0;
+  g_hash_table_insert (a, g_strdup ("precision"), g_strdup ("1"));
+  g_hash_table_insert (a, g_strdup ("__shape__"), g_strdup ("(1024, 1048576)"));
+  w = mrt_model_add_node_n (m, "w", "null", a, NULL, 0, 1);
+  mrt_model_add_head (m, (MrtEntry){ add_op (m, "dense_0", "dense", KV ("units", "1024", "use_bias", "False"),
+                                             (MrtEntry[]){ { d, 0 }, { w, 0 } }, 2), 0 });
+  g = mrt_cvm_graph_new (m, &error);
+  g_assert_no_error (error);
+  /* 1 + 1 + bits(2^20) */
+  g_assert_cmpint (g->precision[2], ==, 23);
+  g_assert_false (mrt_cvm_graph_gas (g, &ops, &mem, &error));
+  g_assert_error (error, MRT_CVM_ERROR, MRT_CVM_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "more than 2^40 operations"));
+}
+
+static void
 test_input_clamp (void)
 {
   const Var v[] = { { "(4,)", 8, V (0, 0, 0, 0) } };
@@ -1631,6 +1660,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cvm/storage/rules", test_storage_rules);
   g_test_add_func ("/cvm/check/graph-rules", test_check_graph_rules);
   g_test_add_func ("/cvm/check/lint", test_lint);
+  g_test_add_func ("/cvm/check/gas-limit", test_gas_limit);
   g_test_add_func ("/cvm/exec/input-clamp", test_input_clamp);
   g_test_add_func ("/cvm/exec/threads", test_threads);
   g_test_add_func ("/cvm/exec/cancel", test_cancel);

@@ -171,6 +171,8 @@ static const ConvCase conv_cases[] = {
   { "/conv/1x1-stride2", 3, 8, 9, 9, 4, 1, 1, 2, 2, 0, 0, 1, 1, 1, TRUE },
   { "/conv/chunked-batch5", 5, 16, 37, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
   { "/conv/many-images-per-gemm", 7, 4, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  { "/conv/banded-rows", 2, 16, 64, 64, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  { "/conv/banded-rows-stride2", 1, 16, 131, 129, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, TRUE },
   { "/conv/kernel-equals-input", 2, 3, 5, 5, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1, FALSE },
   { "/conv/pad-larger-than-kernel", 1, 2, 4, 4, 3, 3, 3, 2, 2, 4, 4, 1, 1, 1, FALSE },
   { "/conv/same-width-tall-kernel", 2, 3, 9, 8, 4, 5, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
@@ -688,6 +690,13 @@ test_activation_extremes (void)
     }
   assert_close (sr, ref_sr, 6, NULL);
   assert_close (sg, ref_sg, 6, NULL);
+  {
+    float w[5] = { NAN, -1, 2, -0.5f, 3 };
+    double ref[5] = { NAN, 0, 2, 0, 3 };
+    g_autoptr (MrtTensor) xn = tensor_from (&(MrtShape){ 1, { 5 } }, w);
+    g_autoptr (MrtTensor) r = run1 ("relu", xn, NULL);
+    assert_close (r, ref, 5, NULL);
+  }
 }
 
 static void

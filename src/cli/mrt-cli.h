@@ -11,6 +11,7 @@ int mrt_cmd_info (int argc, char **argv);
 int mrt_cmd_infer (int argc, char **argv);
 int mrt_cmd_eval (int argc, char **argv);
 int mrt_cmd_run (int argc, char **argv);
+int mrt_cmd_check (int argc, char **argv);
 
 /* Prints "mrt: <message>" on one line to stderr and returns 1. */
 int mrt_cli_fail (const GError *error);

@@ -17,6 +17,7 @@ static const Command commands[] = {
   { "run", mrt_cmd_run, "Run the MRT stages of a main2 .ini configuration" },
   { "infer", mrt_cmd_infer, "Run a model on a .npy input and write its outputs as .npy" },
   { "eval", mrt_cmd_eval, "Measure a model's top-1/top-5 accuracy on a dataset" },
+  { "check", mrt_cmd_check, "Check an exported CVM model against every loader rule; print its gas" },
 };
 
 static void

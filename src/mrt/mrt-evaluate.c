@@ -182,7 +182,8 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
       g_array_append_val (ev->running_float, t1);
       t1 = mrt_accuracy_top1 (&qa);
       g_array_append_val (ev->running_quant, t1);
-      if (it == 0 && s->quantized)
+      /* per-layer error needs the float graph the quantizer saw (absent after Start=QUANTIZATION) */
+      if (it == 0 && s->quantized && mrt_state_quant_input (s))
         layer_errors (s, x, ev->layers);
       line = g_strdup_printf ("Iteration: %3d | evalfunc: top1=%.2f%% top5=%.2f%% | quantize: top1=%.2f%% top5=%.2f%% | "
                               "Total Sample: %" G_GUINT64_FORMAT,

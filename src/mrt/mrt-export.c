@@ -173,3 +173,47 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
   mrt_cvm_report_clear (&report);
   return ok;
 }
+
+gboolean
+mrt_read_cvm_ext (const char *dir, GArray **oscales, double *input_scale, int *input_precision,
+                  MrtShape *input_shape, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, "ext", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *root, *data;
+  JsonArray *os, *shape;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  if (!json_parser_load_from_data (p, text, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+    goto bad;
+  root = json_node_get_object (json_parser_get_root (p));
+  if (!json_object_has_member (root, "inputs_ext") || !json_object_has_member (root, "oscales"))
+    goto bad;
+  data = json_object_get_object_member (json_object_get_object_member (root, "inputs_ext"), "data");
+  os = json_object_get_array_member (root, "oscales");
+  if (data == NULL || os == NULL)
+    goto bad;
+  *input_scale = json_object_get_double_member_with_default (data, "scale", 1);
+  *input_precision = (int) json_object_get_int_member_with_default (data, "target_bit", 8);
+  *oscales = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < json_array_get_length (os); i++)
+    {
+      double d = json_array_get_double_element (os, i);
+      g_array_append_val (*oscales, d);
+    }
+  if (input_shape)
+    {
+      *input_shape = (MrtShape){ 0 };
+      shape = json_object_has_member (root, "input_shapes") ? json_object_get_array_member (root, "input_shapes") : NULL;
+      for (guint i = 0; shape && i < json_array_get_length (shape) && i < MRT_MAX_NDIM; i++)
+        input_shape->dim[input_shape->ndim++] = json_array_get_int_element (shape, i);
+    }
+  return TRUE;
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "%s: expected one JSON object with inputs_ext, oscales and input_shapes", path);
+  return FALSE;
+}

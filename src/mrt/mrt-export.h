@@ -12,4 +12,8 @@ gboolean mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_sc
                          const MrtShape *input_shape_with_minus1, MrtTensor *sample, const char *dump_dir,
                          const char *model_name, char **out_dir, guint64 *out_gas, GError **error);
 
+/* Reads the one-line `ext` of an exported folder. */
+gboolean mrt_read_cvm_ext (const char *dir, GArray **oscales, double *input_scale, int *input_precision,
+                           MrtShape *input_shape, GError **error);
+
 G_END_DECLS

@@ -328,6 +328,15 @@ read_ext (const char *path, GError **error)
   return g_strsplit (text, "\n", -1);
 }
 
+/* json-glib keeps integral numbers as int64 and get_double() does not convert them */
+static double
+json_number (JsonNode *n)
+{
+  if (json_node_get_value_type (n) == G_TYPE_INT64)
+    return (double) json_node_get_int (n);
+  return json_node_get_double (n);
+}
+
 static GHashTable *
 json_to_doubles (JsonNode *n, const char *path, GError **error)
 {
@@ -349,7 +358,7 @@ json_to_doubles (JsonNode *n, const char *path, GError **error)
       if (JSON_NODE_HOLDS_OBJECT (v))
         d = json_object_get_int_member_with_default (json_node_get_object (v), "out_key", 0);
       else
-        d = json_node_get_double (v);
+        d = json_number (v);
       g_hash_table_insert (t, g_strdup (l->data), g_memdup2 (&d, sizeof d));
     }
   return t;
@@ -394,8 +403,8 @@ load_mrt_ext (const char *path, GHashTable **th, MrtQuantized *q, GError **error
 }
 
 /* main2's 6-line .all.quantize.ext (also accepts V3's 2-line form) */
-static gboolean
-load_all_ext (const char *path, MrtState *s, GError **error)
+gboolean
+mrt_read_all_ext (const char *path, GArray **oscales, double *input_scale, int *input_precision, GError **error)
 {
   g_auto (GStrv) lines = read_ext (path, error);
   g_autoptr (JsonNode) os = NULL, ie = NULL;
@@ -407,22 +416,29 @@ load_all_ext (const char *path, MrtState *s, GError **error)
   if (!(os = ext_line (lines, v3 ? 0 : 1, path, error)) || !(ie = ext_line (lines, v3 ? 1 : 3, path, error)))
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (os) || !JSON_NODE_HOLDS_OBJECT (ie) ||
-      !json_object_has_member (json_node_get_object (ie), "data"))
+      !json_object_has_member (json_node_get_object (ie), "data") ||
+      !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (ie), "data")))
     {
       g_set_error (error, MRT_PIPELINE_ERROR, MRT_PIPELINE_ERROR_CHECKPOINT,
                    "%s: expected the output scales and {\"data\": {\"scale\", \"target_bit\"}}", path);
       return FALSE;
     }
-  s->oscales = g_array_new (FALSE, FALSE, sizeof (double));
+  *oscales = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; i < json_array_get_length (json_node_get_array (os)); i++)
     {
-      double d = json_array_get_double_element (json_node_get_array (os), i);
-      g_array_append_val (s->oscales, d);
+      double d = json_number (json_array_get_element (json_node_get_array (os), i));
+      g_array_append_val (*oscales, d);
     }
   data = json_object_get_object_member (json_node_get_object (ie), "data");
-  s->input_scale = json_object_get_double_member_with_default (data, "scale", 1);
-  s->input_precision = (int) json_object_get_int_member_with_default (data, "target_bit", 8);
+  *input_scale = json_object_has_member (data, "scale") ? json_number (json_object_get_member (data, "scale")) : 1;
+  *input_precision = (int) json_object_get_int_member_with_default (data, "target_bit", 8);
   return TRUE;
+}
+
+static gboolean
+load_all_ext (const char *path, MrtState *s, GError **error)
+{
+  return mrt_read_all_ext (path, &s->oscales, &s->input_scale, &s->input_precision, error);
 }
 
 /* ---- stages ---- */

@@ -101,6 +101,10 @@ gboolean mrt_write_mrt_ext (const char *path, const MrtQuantized *q, GHashTable 
 gboolean mrt_write_all_ext (const char *path, const GArray *oscales, double input_scale, int input_precision,
                             const MrtShape *input_shape, GError **error);
 
+/* Reads main2's 6-line (or V3's 2-line) .all.quantize.ext. */
+gboolean mrt_read_all_ext (const char *path, GArray **oscales, double *input_scale, int *input_precision,
+                           GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtState, mrt_state_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MrtEvaluation, mrt_evaluation_unref)
 

@@ -212,7 +212,8 @@ requant_operator (Q *q, guint x, int p_out, const double *s_given, QOut *out, GE
       return TRUE;
     }
   s_out = exact ? *s_given : mrt_scale (th, p_out);
-  sb = mrt_get_bit (th * s_in) - p_out;
+  /* the values cannot need more bits than their precision, whatever the threshold says */
+  sb = MIN (mrt_get_bit (th * s_in), p_in) - p_out;
   if (sb > q->opts->shift_bits)
     {
       x = add_custom (q, "realize", "cvm_right_shift", p_in - sb, sb, x);

@@ -37,6 +37,7 @@ struct _StudioLayout {
   GPtrArray *paths; /* GArray of StudioPoint per edge, NULL for self loops */
   double width, height;
   guint n_layers;
+  guint64 n_crossings;
 };
 
 /* Working state of one run. */
@@ -57,8 +58,8 @@ studio_layout_vertex (StudioLayoutRun *r, guint id)
   return &g_array_index (r->verts, LayoutVertex, id);
 }
 
-/* Reorders every layer to reduce edge crossings (barycenter sweeps). */
-void studio_layout_reduce_crossings (StudioLayoutRun *r);
+/* Reorders every layer to reduce edge crossings; returns the crossings left. */
+guint64 studio_layout_reduce_crossings (StudioLayoutRun *r);
 /* Sets LayoutVertex.x, the layer bands and the layout's size and node positions. */
 void studio_layout_assign_coordinates (StudioLayoutRun *r);
 

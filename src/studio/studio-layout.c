@@ -37,6 +37,7 @@ clear_results (StudioLayout *self)
   g_clear_pointer (&self->paths, g_ptr_array_unref);
   self->width = self->height = 0;
   self->n_layers = 0;
+  self->n_crossings = 0;
 }
 
 void
@@ -328,7 +329,15 @@ route_edges (StudioLayoutRun *r)
       a = g_array_index (chain, guint, 0);
       b = g_array_index (chain, guint, chain->len - 1);
       StudioPoint start = { studio_layout_vertex (r, a)->x + out_port[e], self->y[a] + studio_layout_vertex (r, a)->h };
+      guint la = self->layer[a], lb = self->layer[b];
       g_array_append_val (pts, start);
+      /* A box shorter than its layer leaves the edge inside the band, where
+       * a bend could touch a taller neighbour: run straight to the gap. */
+      if (start.y < r->layer_y[la] + r->layer_h[la])
+        {
+          StudioPoint stub = { start.x, r->layer_y[la] + r->layer_h[la] };
+          g_array_append_val (pts, stub);
+        }
       for (guint k = 1; k + 1 < chain->len; k++)
         {
           LayoutVertex *d = studio_layout_vertex (r, g_array_index (chain, guint, k));
@@ -339,6 +348,11 @@ route_edges (StudioLayoutRun *r)
             g_array_append_val (pts, bottom);
         }
       StudioPoint end = { studio_layout_vertex (r, b)->x + in_port[e], self->y[b] };
+      if (end.y > r->layer_y[lb])
+        {
+          StudioPoint stub = { end.x, r->layer_y[lb] };
+          g_array_append_val (pts, stub);
+        }
       g_array_append_val (pts, end);
       if (r->reversed[e])
         for (guint i = 0, j = pts->len - 1; i < j; i++, j--)
@@ -385,7 +399,7 @@ studio_layout_run (StudioLayout *self)
   r.layer_y = g_new0 (double, self->n_layers);
   r.layer_h = g_new0 (double, self->n_layers);
   build_chains (&r, rank);
-  studio_layout_reduce_crossings (&r);
+  self->n_crossings = studio_layout_reduce_crossings (&r);
   studio_layout_assign_coordinates (&r);
   route_edges (&r);
 
@@ -452,4 +466,10 @@ guint
 studio_layout_get_n_layers (const StudioLayout *self)
 {
   return self->n_layers;
+}
+
+guint64
+studio_layout_get_n_crossings (const StudioLayout *self)
+{
+  return self->n_crossings;
 }

@@ -37,11 +37,19 @@ guint studio_layout_get_n_edges (const StudioLayout *layout);
 void studio_layout_get_node_position (const StudioLayout *layout, guint node, double *x, double *y);
 guint studio_layout_get_node_layer (const StudioLayout *layout, guint node);
 /* Polyline from the bottom of the source box to the top of the target box;
- * NULL (and 0 points) for a self loop. */
+ * NULL (and 0 points) for a self loop. Consecutive points either share their
+ * x (a vertical run, which never enters a box other than the edge's own
+ * ends) or lie on the two borders of one gap between layers, so a curve
+ * drawn inside the bounding box of two consecutive points never crosses a
+ * box: long edges pass layers through dummy slots reserved beside the
+ * boxes. */
 const StudioPoint *studio_layout_get_edge_points (const StudioLayout *layout, guint edge, guint *n_points);
 /* Bounding size of everything placed; the layout starts at (0, 0). */
 void studio_layout_get_size (const StudioLayout *layout, double *width, double *height);
 guint studio_layout_get_n_layers (const StudioLayout *layout);
+/* Edge crossings of the final ordering, counted between consecutive layers
+ * with long edges split at every layer (what the eye sees in the gaps). */
+guint64 studio_layout_get_n_crossings (const StudioLayout *layout);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioLayout, studio_layout_free)
 

@@ -123,7 +123,7 @@ analyse_structure (MrtCvmGraph *g, GError **error)
         mrt_cvm_op_arity (g->attrs[i], &lo, &hi);
         if ((int) n->n_inputs < lo || (hi >= 0 && (int) n->n_inputs > hi))
           return node_fail (error, MRT_CVM_ERROR_GRAPH, m, i, "has %u inputs; the operator takes %d%s", n->n_inputs,
-                            lo, hi < 0 ? " or more" : hi == lo ? "" : " or more");
+                            lo, hi == lo ? "" : " or more");
       }
       for (guint j = 0; j < n->n_inputs; j++)
         {

@@ -134,7 +134,8 @@ conv2d_range (gpointer data, gsize begin, gsize end)
           for (gint64 ki = 0; ki < KH; ki++)
             for (gint64 kj = 0; kj < KW; kj++)
               {
-                gint64 wv = job->w->data[((oc * ICG + ic) * KH + ki) * KW + kj];
+                /* products and sums modulo 2^32: the runtime's int32 arithmetic */
+                guint32 wv = (guint32) job->w->data[((oc * ICG + ic) * KH + ki) * KW + kj];
                 gint64 offx = kj * d[1] - p[1];
                 gint64 ox_lo = 0, ox_hi = OW;
                 if (wv == 0)
@@ -152,8 +153,12 @@ conv2d_range (gpointer data, gsize begin, gsize end)
                     if (iy < 0 || iy >= H)
                       continue;
                     xr = xc + iy * W;
-                    for (gint64 ox = ox_lo; ox < ox_hi; ox++)
-                      yr[ox] += (guint32) (guint64) (xr[ox * s[1] + offx] * wv);
+                    if (s[1] == 1)
+                      for (gint64 ox = ox_lo; ox < ox_hi; ox++)
+                        yr[ox] += (guint32) xr[ox + offx] * wv;
+                    else
+                      for (gint64 ox = ox_lo; ox < ox_hi; ox++)
+                        yr[ox] += (guint32) xr[ox * s[1] + offx] * wv;
                   }
               }
         }
@@ -230,7 +235,7 @@ dense_range (gpointer data, gsize begin, gsize end)
       const gint32 *xr = job->x->data + m * K, *wr = job->w->data + u * K;
       guint32 acc = job->b ? (guint32) job->b->data[u] : 0;
       for (gint64 k = 0; k < K; k++)
-        acc += (guint32) (guint64) ((gint64) xr[k] * wr[k]);
+        acc += (guint32) xr[k] * (guint32) wr[k];
       job->y->data[item] = (gint32) acc;
     }
 }

@@ -5,7 +5,6 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include "mrt-model.h"
 
@@ -13,13 +12,15 @@
 #include <emmintrin.h>
 #endif
 
-/* Column-buffer budget in floats. Several images share one sgemm when their
- * columns fit, because a single small image (8x8 outputs) gives sgemm too
- * narrow a matrix to run at full speed; the budget keeps the buffer near the
- * cache so the copy in and sgemm's own packing both stay cheap. */
-#define COL_BUDGET (G_GINT64_CONSTANT (1) << 19)
-/* Below this many columns an image is too narrow for an efficient sgemm. */
-#define MIN_GEMM_COLS 2048
+/* Images are unfolded a chunk at a time into a column buffer of at most
+ * COL_BUDGET floats, small enough to stay in L2 while sgemm packs it. A
+ * chunk holds several images when one alone would give sgemm a narrow
+ * (8x8 outputs: 64 columns) or tiny product: per-call overhead, above all
+ * waking OpenBLAS's threads, then dominates. The result of a multi-image
+ * chunk needs one extra copy into NCHW order, cheap next to the unfolding. */
+#define COL_BUDGET (G_GINT64_CONSTANT (1) << 18)
+#define MIN_GEMM_COLS 1024
+#define MIN_GEMM_MACS (G_GINT64_CONSTANT (1) << 22)
 
 /* ---- a small parallel-for ----
  * sgemm runs on OpenBLAS's threads; the copies around it (im2col, scatter)
@@ -201,14 +202,6 @@ valid_range (gint64 size, gint64 out_size, gint64 s, gint64 x0, gint64 *lo, gint
   *hi = b;
 }
 
-typedef struct {
-  const MrtConvGeom *g;
-  const float *in; /* first image of the chunk, first channel of the group */
-  gint64 nb;       /* images in the chunk */
-  float *col;      /* K rows (c, ky, kx), each holding nb images of oh*ow columns */
-  gint64 ldcol;
-} Im2col;
-
 /* Output rows [*oy0, *oy1) whose kernel row ky lands inside the input. */
 static void
 valid_rows (const MrtConvGeom *g, gint64 ky, gint64 *oy0, gint64 *oy1)
@@ -218,24 +211,26 @@ valid_rows (const MrtConvGeom *g, gint64 ky, gint64 *oy0, gint64 *oy1)
   *oy1 = end <= 0 ? 0 : CLAMP ((end + g->sh - 1) / g->sh, *oy0, g->oh);
 }
 
-/* Rows of col for a stride-1 convolution whose output rows are as wide as
- * its input rows (the usual "same" padding): then a whole run of output
- * rows is one shifted copy of the input plane, and only the |x0| border
- * columns of each row, which pick up neighbouring-row values, need zeroing. */
+/* A col row for a stride-1 convolution whose output rows are as wide as its
+ * input rows (the usual "same" padding): a run of output rows is then one
+ * shifted copy of the input plane, and only the |x0| border columns of each
+ * row, which pick up neighbouring-row values, need zeroing afterwards. */
 static void
-im2col_row_same_width (const MrtConvGeom *g, const float *plane, gint64 ky, gint64 x0, float *row)
+unfold_same_width (const MrtConvGeom *g, const float *plane, gint64 ky, gint64 x0, gint64 oy0, gint64 oy1,
+                   gint64 ya, gint64 yb, float *row)
 {
-  gint64 w = g->w, hw = g->h * g->w, oy0, oy1;
-  valid_rows (g, ky, &oy0, &oy1);
-  if (oy0 > 0)
-    memset (row, 0, sizeof (float) * oy0 * w);
-  if (oy1 < g->oh)
-    memset (row + oy1 * w, 0, sizeof (float) * (g->oh - oy1) * w);
+  gint64 w = g->w, hw = g->h * g->w;
+  oy0 = CLAMP (oy0, ya, yb);
+  oy1 = CLAMP (oy1, oy0, yb);
+  if (oy0 > ya)
+    memset (row, 0, sizeof (float) * (oy0 - ya) * w);
+  if (oy1 < yb)
+    memset (row + (oy1 - ya) * w, 0, sizeof (float) * (yb - oy1) * w);
   if (oy1 > oy0)
     {
       gint64 src0 = (oy0 - g->ph + ky * g->dh) * w + x0, n = (oy1 - oy0) * w;
       gint64 skip = MAX (-src0, 0), keep = MIN (n, hw - src0) - skip;
-      float *dst = row + oy0 * w;
+      float *dst = row + (oy0 - ya) * w;
       if (keep > 0)
         memcpy (dst + skip, plane + src0 + skip, sizeof (float) * keep);
       if (x0 != 0)
@@ -249,12 +244,52 @@ im2col_row_same_width (const MrtConvGeom *g, const float *plane, gint64 ky, gint
     }
 }
 
+/* Any other geometry, one output row at a time. */
+static void
+unfold_rows (const MrtConvGeom *g, const float *plane, gint64 ky, gint64 x0, gint64 lo, gint64 hi, gint64 oy0,
+             gint64 oy1, gint64 ya, gint64 yb, float *row)
+{
+  gint64 ow = g->ow;
+  oy0 = CLAMP (oy0, ya, yb);
+  oy1 = CLAMP (oy1, oy0, yb);
+  if (oy0 > ya)
+    memset (row, 0, sizeof (float) * (oy0 - ya) * ow);
+  if (oy1 < yb)
+    memset (row + (oy1 - ya) * ow, 0, sizeof (float) * (yb - oy1) * ow);
+  for (gint64 oy = oy0; oy < oy1; oy++)
+    {
+      /* input row iy, starting at the first in-range tap (index lo*s + x0 >= 0) */
+      const float *src = plane + (oy * g->sh - g->ph + ky * g->dh) * g->w + lo * g->sw + x0;
+      float *dst = row + (oy - ya) * ow;
+      for (gint64 ox = 0; ox < lo; ox++)
+        dst[ox] = 0.0f;
+      if (g->sw == 1)
+        memcpy (dst + lo, src, sizeof (float) * (hi - lo));
+      else if (g->sw == 2)
+        gather2 (dst + lo, src, hi - lo, g->w - x0 - 2 * lo);
+      else
+        for (gint64 ox = lo; ox < hi; ox++)
+          dst[ox] = src[(ox - lo) * g->sw];
+      for (gint64 ox = hi; ox < ow; ox++)
+        dst[ox] = 0.0f;
+    }
+}
+
+typedef struct {
+  const MrtConvGeom *g;
+  const float *in; /* first image of the chunk, first channel of the group */
+  gint64 nb;       /* images in the chunk */
+  gint64 ya, yb;   /* output rows covered (all of them when nb > 1) */
+  float *col;      /* K rows (c, ky, kx), each holding nb blocks of (yb-ya)*ow columns */
+  gint64 ldcol;
+} Im2col;
+
 static void
 im2col_rows (gpointer data, gint64 r0, gint64 r1)
 {
   const Im2col *job = data;
   const MrtConvGeom *g = job->g;
-  gint64 hw = g->h * g->w, p = g->oh * g->ow;
+  gint64 hw = g->h * g->w, block = (job->yb - job->ya) * g->ow;
   gboolean same_width = g->sh == 1 && g->sw == 1 && g->ow == g->w;
   for (gint64 r = r0; r < r1; r++)
     {
@@ -265,33 +300,11 @@ im2col_rows (gpointer data, gint64 r0, gint64 r1)
       for (gint64 i = 0; i < job->nb; i++)
         {
           const float *plane = job->in + (i * g->c + c) * hw;
-          float *row = job->col + r * job->ldcol + i * p;
+          float *row = job->col + r * job->ldcol + i * block;
           if (same_width)
-            {
-              im2col_row_same_width (g, plane, ky, x0, row);
-              continue;
-            }
-          if (oy0 > 0)
-            memset (row, 0, sizeof (float) * oy0 * g->ow);
-          if (oy1 < g->oh)
-            memset (row + oy1 * g->ow, 0, sizeof (float) * (g->oh - oy1) * g->ow);
-          for (gint64 oy = oy0; oy < oy1; oy++)
-            {
-              gint64 iy = oy * g->sh - g->ph + ky * g->dh;
-              float *dst = row + oy * g->ow;
-              const float *src = plane + iy * g->w + x0;
-              for (gint64 ox = 0; ox < lo; ox++)
-                dst[ox] = 0.0f;
-              if (g->sw == 1)
-                memcpy (dst + lo, src + lo, sizeof (float) * (hi - lo));
-              else if (g->sw == 2)
-                gather2 (dst + lo, src + 2 * lo, hi - lo, g->w - x0 - 2 * lo);
-              else
-                for (gint64 ox = lo; ox < hi; ox++)
-                  dst[ox] = src[ox * g->sw];
-              for (gint64 ox = hi; ox < g->ow; ox++)
-                dst[ox] = 0.0f;
-            }
+            unfold_same_width (g, plane, ky, x0, oy0, oy1, job->ya, job->yb, row);
+          else
+            unfold_rows (g, plane, ky, x0, lo, hi, oy0, oy1, job->ya, job->yb, row);
         }
     }
 }
@@ -374,7 +387,6 @@ add_bias (float *out, const float *bias, gint64 f, gint64 p)
 static void
 sgemm (gint64 m, gint64 n, gint64 k, const float *a, gint64 lda, const float *b, gint64 ldb, float *c, gint64 ldc)
 {
-  if (g_getenv ("XSKIP")) return;
   cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, (int) m, (int) n, (int) k, 1.0f, a, (int) lda, b,
                (int) ldb, 0.0f, c, (int) ldc);
 }
@@ -385,7 +397,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
 {
   gint64 cg = g->c / g->groups, fg = g->f / g->groups;
   gint64 k = cg * g->kh * g->kw, p = g->oh * g->ow, hw = g->h * g->w;
-  gint64 chunk;
+  gint64 chunk, band, cols;
   g_autofree float *col = NULL, *tmp = NULL;
 
   if (g->groups == g->c && g->f % g->c == 0)
@@ -411,41 +423,51 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
       return TRUE;
     }
 
-  {
-    static gint64 budget = -1, mincols = -1;
-    if (budget < 0) { const char *e = g_getenv ("XB"); budget = e ? atoll (e) : COL_BUDGET; e = g_getenv ("XM"); mincols = e ? atoll (e) : MIN_GEMM_COLS; }
-  chunk = CLAMP (budget / MAX (k * p, 1), 1, g->n);
-  chunk = CLAMP ((mincols + p - 1) / p, 1, chunk);
-  }
-  col = g_try_malloc (sizeof (float) * k * p * chunk);
+  chunk = MAX ((MIN_GEMM_COLS + p - 1) / p, (MIN_GEMM_MACS + fg * k * p - 1) / (fg * k * p));
+  chunk = CLAMP (chunk, 1, MAX (COL_BUDGET / MAX (k * p, 1), 1));
+  chunk = MIN (chunk, g->n);
+  /* an image too big for the budget (VGG at 224x224: 115 MB of columns)
+   * is unfolded a band of output rows at a time */
+  band = g->oh;
+  if (chunk == 1 && k * p > COL_BUDGET)
+    band = CLAMP (MAX ((MIN_GEMM_COLS + g->ow - 1) / g->ow, COL_BUDGET / (k * g->ow)), 1, g->oh);
+  cols = chunk > 1 ? chunk * p : band * g->ow;
+  col = g_try_malloc (sizeof (float) * k * cols);
   if (chunk > 1)
-    tmp = g_try_malloc (sizeof (float) * fg * p * chunk);
+    tmp = g_try_malloc (sizeof (float) * fg * cols);
   if (col == NULL || (chunk > 1 && tmp == NULL))
     {
       g_set_error (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_EXEC,
                    "out of memory for the convolution buffer (%" G_GINT64_FORMAT " bytes)",
-                   (gint64) sizeof (float) * k * p * chunk);
+                   (gint64) sizeof (float) * k * cols);
       return FALSE;
     }
   for (gint64 n0 = 0; n0 < g->n; n0 += chunk)
     {
-      gint64 nb = MIN (chunk, g->n - n0), ldcol = nb * p;
+      gint64 nb = MIN (chunk, g->n - n0);
       for (gint64 grp = 0; grp < g->groups; grp++)
         {
-          const float *w = weight + grp * fg * k, *b = bias ? bias + grp * fg : NULL;
+          const float *x = in + (n0 * g->c + grp * cg) * hw, *w = weight + grp * fg * k;
+          const float *b = bias ? bias + grp * fg : NULL;
           float *o = out + (n0 * g->f + grp * fg) * p;
-          Im2col job = { g, in + (n0 * g->c + grp * cg) * hw, nb, col, ldcol };
-          parallel_for (k, im2col_rows, &job);
           if (nb == 1)
             {
-              sgemm (fg, p, k, w, k, col, p, o, p);
+              for (gint64 ya = 0; ya < g->oh; ya += band)
+                {
+                  gint64 yb = MIN (ya + band, g->oh), nc = (yb - ya) * g->ow;
+                  Im2col job = { g, x, 1, ya, yb, col, nc };
+                  parallel_for (k, im2col_rows, &job);
+                  sgemm (fg, nc, k, w, k, col, nc, o + ya * g->ow, p);
+                }
               if (b)
                 add_bias (o, b, fg, p);
             }
           else
             {
-              Scatter sc = { tmp, b, o, nb, fg, p, ldcol, g->f * p };
-              sgemm (fg, ldcol, k, w, k, col, ldcol, tmp, ldcol);
+              Im2col job = { g, x, nb, 0, g->oh, col, nb * p };
+              Scatter sc = { tmp, b, o, nb, fg, p, nb * p, g->f * p };
+              parallel_for (k, im2col_rows, &job);
+              sgemm (fg, nb * p, k, w, k, col, nb * p, tmp, nb * p);
               parallel_for (nb * fg, scatter_planes, &sc);
             }
         }
@@ -489,14 +511,22 @@ mrt_deconv2d_depthwise (const MrtConvGeom *g, const float *in, const float *weig
  * input without count_include_pad) even when that size comes out negative
  * for windows past the end, a zero size gives NaN, and an empty max window
  * gives -FLT_MAX. */
-void
-mrt_pool2d (const MrtPoolGeom *g, const float *in, float *out)
+typedef struct {
+  const MrtPoolGeom *g;
+  const float *in;
+  float *out;
+} PoolJob;
+
+static void
+pool_planes (gpointer data, gint64 q0, gint64 q1)
 {
+  const PoolJob *job = data;
+  const MrtPoolGeom *g = job->g;
   gint64 hw = g->h * g->w, p = g->oh * g->ow;
-  for (gint64 nc = 0; nc < g->n * g->c; nc++)
+  for (gint64 nc = q0; nc < q1; nc++)
     {
-      const float *plane = in + nc * hw;
-      float *o = out + nc * p;
+      const float *plane = job->in + nc * hw;
+      float *o = job->out + nc * p;
       for (gint64 oy = 0; oy < g->oh; oy++)
         for (gint64 ox = 0; ox < g->ow; ox++)
           {
@@ -534,4 +564,11 @@ mrt_pool2d (const MrtPoolGeom *g, const float *in, float *out)
               }
           }
     }
+}
+
+void
+mrt_pool2d (const MrtPoolGeom *g, const float *in, float *out)
+{
+  PoolJob job = { g, in, out };
+  parallel_for (g->n * g->c, pool_planes, &job);
 }

@@ -9,6 +9,10 @@
 #include "mrt-conv.h"
 #include "mrt-op.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Kernel, stride, pad and similar attributes above this are refused: they
  * would only ever come from a corrupt file, and the bound keeps all index
  * arithmetic far from overflow. */
@@ -513,7 +517,13 @@ bn_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GE
         {
           const float *xs = x + (o * c + ch) * inner;
           float *ys = y + (o * c + ch) * inner;
-          for (gint64 i = 0; i < inner; i++)
+          gint64 i = 0;
+#ifdef __SSE2__
+          __m128 vm = _mm_set1_ps (m), vs = _mm_set1_ps (scale), vb = _mm_set1_ps (b);
+          for (; i + 4 <= inner; i += 4)
+            _mm_storeu_ps (ys + i, _mm_add_ps (_mm_mul_ps (_mm_sub_ps (_mm_loadu_ps (xs + i), vm), vs), vb));
+#endif
+          for (; i < inner; i++)
             ys[i] = (xs[i] - m) * scale + b;
         }
     }
@@ -558,9 +568,17 @@ apply_act (ActKind kind, const float *x, float *y, gsize n)
   switch (kind)
     {
     case ACT_RELU: /* NaN passes through, as in MXNet >= 1.6 */
-      for (gsize i = 0; i < n; i++)
-        y[i] = x[i] < 0.0f ? 0.0f : x[i];
-      break;
+      {
+        gsize i = 0;
+#ifdef __SSE2__
+        /* maxps returns its second operand when either one is NaN */
+        for (; i + 4 <= n; i += 4)
+          _mm_storeu_ps (y + i, _mm_max_ps (_mm_setzero_ps (), _mm_loadu_ps (x + i)));
+#endif
+        for (; i < n; i++)
+          y[i] = x[i] < 0.0f ? 0.0f : x[i];
+        break;
+      }
     case ACT_SIGMOID:
       for (gsize i = 0; i < n; i++)
         y[i] = 1.0f / (1.0f + expf (-x[i]));
