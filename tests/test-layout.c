@@ -480,6 +480,7 @@ test_crossings_two_layer_near_optimal (void)
       guint64 best = brute_force_two_layer (top, bottom, edges, n_edges);
       guint64 got = layout_crossings (top + bottom, edges, n_edges);
       g_assert_cmpuint (got, >=, best);
+      if (got > best + 1) for (guint e = 0; e < n_edges; e++) g_test_message ("e %u %u", edges[e].from, edges[e].to);
       g_assert_cmpuint (got, <=, best + 1);
       total += got, total_best += best, exact += got == best;
     }
