@@ -898,6 +898,7 @@ test_softmax_length (void)
   g_assert_no_error (error);
   ref_softmax (mrt_tensor_f32 (x), ref, &s, 2, 1, FALSE, lens);
   assert_close (y, ref, x->n, &s);
+  g_clear_pointer (&y, mrt_tensor_unref);
 
   /* length must match the data without the softmax axis */
   y = run_op_full ("softmax", attrs_new ("axis", "1", "use_length", "True", NULL), inputs, fed, 2, 0, &error);
@@ -1231,6 +1232,7 @@ test_embedding (void)
     for (int j = 0; j < 4; j++)
       ref[i * 4 + j] = mrt_tensor_f32 (w)[rows[i] * 4 + j];
   assert_close (y, ref, 24, &(MrtShape){ 3, { 2, 3, 4 } });
+  g_clear_pointer (&y, mrt_tensor_unref);
   y = run_op ("Embedding", attrs_new ("input_dim", "6", "output_dim", "4", NULL), inputs, 2, &error);
   assert_error_contains (error, "expected (6, 4)");
   g_clear_error (&error);

@@ -27,10 +27,15 @@ mrt_run_quantized (MrtModel *cvm, const GArray *oscales, double input_scale, int
 {
   g_autoptr (MrtTensor) xq = mrt_quantize_input (x, input_scale, input_precision);
   g_autoptr (GPtrArray) out = mrt_cvm_forward (cvm, xq, NULL, error);
-  GPtrArray *res;
   if (out == NULL)
     return NULL;
-  res = g_ptr_array_new_with_free_func ((GDestroyNotify) mrt_tensor_unref);
+  return mrt_dequantize_outputs (out, oscales);
+}
+
+GPtrArray *
+mrt_dequantize_outputs (GPtrArray *out, const GArray *oscales)
+{
+  GPtrArray *res = g_ptr_array_new_with_free_func ((GDestroyNotify) mrt_tensor_unref);
   for (guint i = 0; i < out->len; i++)
     {
       MrtTensor *o = g_ptr_array_index (out, i);
@@ -131,6 +136,7 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
   g_autoptr (MrtDataset) ds = NULL;
   g_autoptr (MrtEvaluation) ev = NULL;
   g_autoptr (MrtModel) cvm = NULL;
+  g_autoptr (MrtCvmExec) exec = NULL;
   MrtShape cvm_shape = { 0 };
   MrtAccuracy fa = { 0 }, qa = { 0 };
   int iters = c->iter_num > 0 ? c->iter_num : G_MAXINT;
@@ -158,15 +164,22 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
         return NULL;
       if (ev == NULL)
         ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
+      /* one checked executor per batch shape (the last batch may be smaller) */
       if (cvm == NULL || !mrt_shape_equal (&cvm_shape, &x->shape))
         {
+          g_clear_pointer (&exec, mrt_cvm_exec_free);
           g_clear_pointer (&cvm, mrt_model_unref);
           cvm_shape = x->shape;
-          if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)))
+          if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) || !(exec = mrt_cvm_exec_new (cvm, 0, error)))
             return NULL;
         }
-      if (!(qout = mrt_run_quantized (cvm, s->oscales, s->input_scale, s->input_precision, x, error)))
-        return NULL;
+      {
+        g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
+        g_autoptr (GPtrArray) raw = mrt_cvm_exec_run (exec, xq, NULL, error);
+        if (raw == NULL)
+          return NULL;
+        qout = mrt_dequantize_outputs (raw, s->oscales);
+      }
       if (!mrt_accuracy_update (&fa, fout, labels, error) ||
           !mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
         return NULL;

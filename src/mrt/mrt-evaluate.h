@@ -22,4 +22,7 @@ MrtTensor *mrt_quantize_input (const MrtTensor *x, double scale, int precision);
 GPtrArray *mrt_run_quantized (MrtModel *cvm, const GArray *oscales, double input_scale, int input_precision,
                               MrtTensor *x, GError **error);
 
+/* Divides each integer output by its output scale (float32 results). */
+GPtrArray *mrt_dequantize_outputs (GPtrArray *outputs, const GArray *oscales);
+
 G_END_DECLS

@@ -173,6 +173,7 @@ reindex (MrtIni *ini, const char *fname, GError **error)
         }
       {
         const char *delim = strpbrk (line, "=:");
+        g_autofree char *raw_key = NULL; /* freed: it leaked before (found by LSan) */
         g_autofree char *key = NULL;
         if (cur == NULL)
           {
@@ -186,7 +187,8 @@ reindex (MrtIni *ini, const char *fname, GError **error)
                          "%s:%u: expected “key = value”, found “%s”", fname, i + 1, line);
             return FALSE;
           }
-        key = g_ascii_strdown (g_strstrip (g_strndup (line, delim - line)), -1);
+        raw_key = g_strndup (line, delim - line);
+        key = g_ascii_strdown (g_strstrip (raw_key), -1);
         if (find_option (cur, key))
           {
             g_set_error (error, MRT_INI_ERROR, MRT_INI_ERROR_DUPLICATE,

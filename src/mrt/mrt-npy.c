@@ -144,7 +144,10 @@ parse_string (Header *h, char **out)
   start = h->p;
   while (h->p < h->end && *h->p != quote)
     {
-      if (*h->p == '\\' || *h->p == '\0')
+      /* Keys and dtype codes are printable ASCII. Anything else is refused
+       * here, which also keeps raw header bytes out of the (UTF-8) error
+       * messages that quote these strings (found by fuzzing). */
+      if (*h->p == '\\' || (guchar) *h->p < 0x20 || (guchar) *h->p > 0x7e)
         return header_fail (h, MRT_NPY_ERROR_FORMAT, "unexpected character in a string");
       h->p++;
     }

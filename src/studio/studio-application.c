@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "studio-preferences.h"
+#include "studio-settings.h"
 #include "studio-window.h"
 
 struct _StudioApplication {
@@ -61,32 +63,95 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
     }
 }
 
+/* The notes of the newest release, as in the AppStream metainfo: the same
+ * strings, so one translation serves both. */
+static char *
+release_notes (void)
+{
+  const char *items[] = {
+    N_("Open MXNet symbol and parameter files and browse the model graph"),
+    N_("Prepare, split, calibrate, quantize and merge models the MRT way"),
+    N_("Evaluate the float and the integer model on a dataset"),
+    N_("Export CVM models, also with the mrt command"),
+    N_("Preferences for threads, calibration and datasets, dark style and a German translation"),
+  };
+  GString *notes = g_string_new (NULL);
+
+  g_string_append_printf (notes, "<p>%s</p><ul>", _("First release."));
+  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+    {
+      g_autofree char *item = g_markup_escape_text (_(items[i]), -1);
+      g_string_append_printf (notes, "<li>%s</li>", item);
+    }
+  g_string_append (notes, "</ul>");
+  return g_string_free (notes, FALSE);
+}
+
 static void
 action_about (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   static const char *developers[] = { "The MRT Studio developers", NULL };
   GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autofree char *notes = release_notes ();
   GtkWidget *about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                                    "transient-for", gtk_application_get_active_window (app),
                                    "application-name", _("MRT Studio"),
                                    "application-icon", APP_ID,
+                                   "developer-name", _("The MRT Studio developers"),
                                    "version", PACKAGE_VERSION,
                                    "comments", _("Turn MXNet floating point models into integer CVM models"),
+                                   "website", "https://github.com/cortexlabs/mrt-studio",
+                                   "issue-url", "https://github.com/cortexlabs/mrt-studio/issues",
                                    "developers", developers,
+                                   "copyright", _("© 2026 The MRT Studio developers"),
                                    "license-type", GTK_LICENSE_APACHE_2_0,
+                                   "release-notes-version", PACKAGE_VERSION,
+                                   "release-notes", notes,
+                                   /* Translators: your names, one per line */
                                    "translator-credits", _("translator-credits"),
                                    NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
+action_preferences (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  StudioPreferences *prefs = studio_preferences_new (studio_settings_get (), parent);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+/* Opens a file of the recent list in the active window, or a new one. */
+static void
+action_open_recent (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (app);
+  g_autoptr (GFile) file = g_file_new_for_path (g_variant_get_string (param, NULL));
+
+  if (!STUDIO_IS_WINDOW (window))
+    window = GTK_WINDOW (studio_window_new (app));
+  studio_window_open (STUDIO_WINDOW (window), file);
+  gtk_window_present (window);
+}
+
+static void
 action_quit (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* Quitting skips the windows' close-request, where their size is saved. */
+  if (window)
+    studio_settings_save_window (window);
   g_application_quit (G_APPLICATION (user_data));
 }
 
 static const GActionEntry app_actions[] = {
   { "about", action_about },
+  { "preferences", action_preferences },
+  { "open-recent", action_open_recent, "s" },
+  /* Never enabled: greys out the "No Recent Files" placeholder. */
+  { "no-recent", NULL },
   { "quit", action_quit },
 };
 
@@ -98,11 +163,23 @@ set_accels (GtkApplication *app, const char *action, const char *accel, const ch
 }
 
 static void
+set_enabled (GApplication *app, const char *name, gboolean enabled)
+{
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), name)), enabled);
+}
+
+static void
 studio_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (studio_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  studio_settings_init ();
+  gtk_window_set_default_icon_name (APP_ID);
+  /* Without the schema there is nothing for the preferences to show. */
+  set_enabled (app, "preferences", studio_settings_get () != NULL);
+  set_enabled (app, "no-recent", FALSE);
+  set_accels (GTK_APPLICATION (app), "app.preferences", "<Control>comma", NULL);
   set_accels (GTK_APPLICATION (app), "app.quit", "<Control>q", NULL);
   set_accels (GTK_APPLICATION (app), "window.close", "<Control>w", NULL);
   set_accels (GTK_APPLICATION (app), "win.open", "<Control>o", NULL);

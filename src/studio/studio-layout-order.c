@@ -298,7 +298,7 @@ push_all (GArray *stack, GArray *nb)
  * both directions: connected vertices end up near each other in every layer,
  * the classic initial order of dot. */
 static void
-dfs_order (StudioLayoutRun *r)
+dfs_order (StudioLayoutRun *r, gboolean backwards)
 {
   g_autofree gboolean *seen = g_new0 (gboolean, r->verts->len);
   g_autofree guint *next = g_new0 (guint, r->layers->len);
@@ -306,10 +306,10 @@ dfs_order (StudioLayoutRun *r)
 
   for (guint l = 0; l < r->layers->len; l++)
     {
-      GArray *row = g_ptr_array_index (r->layers, l);
+      GArray *row = g_ptr_array_index (r->layers, backwards ? r->layers->len - 1 - l : l);
       for (guint i = 0; i < row->len; i++)
         {
-          g_array_append_val (stack, g_array_index (row, guint, i));
+          g_array_append_val (stack, g_array_index (row, guint, backwards ? row->len - 1 - i : i));
           while (stack->len)
             {
               guint id = g_array_index (stack, guint, stack->len - 1);
@@ -345,10 +345,10 @@ studio_layout_reduce_crossings (StudioLayoutRun *r)
   /* The sweeps are a local search. On graphs small enough for it to cost
    * little, a second start from a depth-first order often settles in a
    * lower minimum (ties in the averages otherwise pin the model order). */
-  if (best.crossings > 0 && r->verts->len <= RESTART_MAX_VERTICES)
+  for (guint start = 0; start < 2 && best.crossings > 0 && r->verts->len <= RESTART_MAX_VERTICES; start++)
     {
       restore_order (r, initial);
-      dfs_order (r);
+      dfs_order (r, start == 1);
       consider (r, &best);
       run_sweeps (r, &best, scratch);
     }

@@ -169,7 +169,6 @@ studio_preferences_class_init (StudioPreferencesClass *klass)
 
   gtk_widget_class_install_action (widget_class, "prefs.choose-dataset", NULL, action_choose_dataset);
   gtk_widget_class_install_action (widget_class, "prefs.clear-dataset", NULL, action_clear_dataset);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void

@@ -168,8 +168,8 @@ refill_recent_menu (GMenu *menu)
     g_menu_append_section (menu, _("Projects"), G_MENU_MODEL (projects));
   if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
     {
-      /* No action: the popover shows it greyed out. */
-      g_autoptr (GMenuItem) none = g_menu_item_new (_("No Recent Files"), NULL);
+      /* app.no-recent is always disabled, so the placeholder shows greyed out. */
+      g_autoptr (GMenuItem) none = g_menu_item_new (_("No Recent Files"), "app.no-recent");
       g_menu_append_item (menu, none);
     }
 }

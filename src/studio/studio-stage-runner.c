@@ -44,6 +44,7 @@ struct _StudioStageRunner {
   GArray *job;           /* MrtStage, still to run after the current one */
   ConfigRef *job_config;
   ConfigRef *job_last_config; /* run_with: for the last stage */
+  gboolean current_is_last;   /* the running stage is that last stage */
   GCancellable *cancellable;
   Progress *progress;
   MrtStage current;
@@ -479,10 +480,6 @@ studio_stage_runner_plan (StudioStageRunner *self, MrtStage last)
   for (MrtStage st = STUDIO_STAGE_FIRST; st <= last && st <= STUDIO_STAGE_LAST; st++)
     {
       MrtStage in = studio_stage_runner_input_stage (st);
-      /* EVALUATION is not an input of COMPILATION: export need not evaluate */
-      if (last == MRT_STAGE_COMPILATION && st == MRT_STAGE_EVALUATION && plan != NULL &&
-          studio_stage_runner_input_stage (last) != st && self->job_last_config)
-        continue;
       rerun[st] = rerun[in] || !is_fresh (self, st);
       if (rerun[st])
         g_array_append_val (plan, st);
@@ -547,7 +544,7 @@ stage_done (GObject *source, GAsyncResult *result, gpointer user_data)
       progress_unref (self->progress);
     }
   detach_progress (self);
-  if (state && last && self->job_last_config)
+  if (state && self->current_is_last && self->job_last_config)
     {
       /* export: the result is not the stage's own */
       g_signal_emit (self, signals[SIGNAL_STAGE_FINISHED], 0, (guint) stage, NULL);
@@ -584,7 +581,8 @@ start_next (StudioStageRunner *self)
   const MrtConfig *config;
 
   g_array_remove_index (self->job, 0);
-  config = self->job->len == 0 && self->job_last_config ? self->job_last_config->config : self->job_config->config;
+  self->current_is_last = self->job->len == 0;
+  config = self->current_is_last && self->job_last_config ? self->job_last_config->config : self->job_config->config;
   set_running (self, stage);
   if (stage == MRT_STAGE_EVALUATION)
     {

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "mrt-mxnet.h"
+#include "studio-settings.h"
 
 struct _StudioWindow {
   AdwApplicationWindow parent_instance;
@@ -180,7 +181,10 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   set_loading (self, NULL);
   if (model)
-    studio_window_set_model (self, model, path);
+    {
+      studio_window_set_model (self, model, path);
+      studio_settings_add_recent_model (path);
+    }
   else
     show_error (self, path, error);
 }
@@ -417,6 +421,8 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, zoom_box);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, graph_view);
+  /* Only looked up once, by studio_settings_bind_recent_menu(). */
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE, 0);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, action_open);
   gtk_widget_class_install_action (widget_class, "win.fit", NULL, action_view);
@@ -432,6 +438,9 @@ studio_window_init (StudioWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  studio_settings_track_window (GTK_WINDOW (self));
+  studio_settings_bind_recent_menu (
+    G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self), STUDIO_TYPE_WINDOW, "recent_menu")));
   g_signal_connect_object (self->graph_view, "notify::zoom", G_CALLBACK (on_zoom_changed), self, 0);
   g_signal_connect_object (self->graph_view, "notify::show-params", G_CALLBACK (on_show_params_changed), self, 0);
 

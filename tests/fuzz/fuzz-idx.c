@@ -93,9 +93,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   /* ask for the images' own size, so that reading goes on past the header */
   if (img_len >= 16)
     {
-      gint64 rows = (gint64) img[8] << 24 | img[9] << 16 | img[10] << 8 | img[11];
-      gint64 cols = (gint64) img[12] << 24 | img[13] << 16 | img[14] << 8 | img[15];
-      if (rows >= 1 && cols >= 1 && rows * cols <= 1 << 20)
+      gint64 rows = (gint64) ((guint32) img[8] << 24 | (guint32) img[9] << 16 | (guint32) img[10] << 8 | img[11]);
+      gint64 cols = (gint64) ((guint32) img[12] << 24 | (guint32) img[13] << 16 | (guint32) img[14] << 8 | img[15]);
+      if (rows >= 1 && cols >= 1 && rows <= 1 << 20 && cols <= 1 << 20 && rows * cols <= 1 << 20)
         input = mrt_shape_make (4, (gint64) -1, (gint64) 1, rows, cols);
     }
   if (flags & 8)

@@ -13,7 +13,7 @@
 #include <emmintrin.h>
 #endif
 
-/* Kernel, stride, pad and similar attributes above this are refused: they
+/* Kernel, stride, pad and dilation values above this are refused: they
  * would only ever come from a corrupt file, and the bound keeps all index
  * arithmetic far from overflow. */
 #define ATTR_LIMIT (G_GINT64_CONSTANT (1) << 24)
@@ -54,11 +54,14 @@ prod (const MrtShape *s, int from, int to)
   return n;
 }
 
+/* Looks for a zero dimension rather than multiplying: an oversized shape
+ * is the caller's mrt_shape_check to refuse, and must not overflow here. */
 static gboolean
 check_nonempty (const MrtShape *out, GError **error)
 {
-  if (mrt_shape_size (out) == 0)
-    return fail (error, "the output %s would be empty", stext (out).s);
+  for (int i = 0; i < out->ndim; i++)
+    if (out->dim[i] == 0)
+      return fail (error, "the output %s would be empty", stext (out).s);
   return TRUE;
 }
 
@@ -132,19 +135,15 @@ spatial_tuple (const MrtNode *node, const char *key, int nsp, gint64 def, gint64
   return TRUE;
 }
 
+/* Counts (num_filter, num_hidden, ...) are bounded by the tensor size limit. */
 static gboolean
 positive_int (const MrtNode *node, const char *key, gint64 def, gint64 *out, GError **error)
 {
   *out = mrt_node_get_int (node, key, def);
-  if (*out < 1 || *out > ATTR_LIMIT)
-    return fail (error, "%s=%" G_GINT64_FORMAT " must be between 1 and %" G_GINT64_FORMAT, key, *out, ATTR_LIMIT);
+  if (*out < 1 || *out > MRT_MAX_ELEMENTS)
+    return fail (error, "%s=%" G_GINT64_FORMAT " must be between 1 and %" G_GINT64_FORMAT, key, *out,
+                 MRT_MAX_ELEMENTS);
   return TRUE;
-}
-
-static void
-copy_forward_data (MrtTensor *const *in, MrtTensor *const *out)
-{
-  memcpy (out[0]->data, in[0]->data, sizeof (float) * out[0]->n);
 }
 
 static gboolean
@@ -157,7 +156,7 @@ same_shape_infer (const MrtNode *node, const MrtShape *in, MrtShape *out, GError
 static gboolean
 identity_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
 {
-  copy_forward_data (in, out);
+  memcpy (out[0]->data, in[0]->data, sizeof (float) * out[0]->n);
   return TRUE;
 }
 
