@@ -290,6 +290,87 @@ test_softmax_lut (void)
   }
 }
 
+/* Depthwise conv whose channels differ 100× in weight size: one per-tensor
+ * scale crushes the small channel; per-channel multipliers keep it. Runs on
+ * the CVM integer executor. */
+static double
+depthwise_channel_error (MrtPerChannel mode, int channel)
+{
+  g_autoptr (MrtModel) m = mrt_model_new ();
+  MrtShape ws = mrt_shape_make (4, (gint64) 3, (gint64) 1, (gint64) 3, (gint64) 3);
+  MrtShape xs = mrt_shape_make (4, (gint64) 4, (gint64) 3, (gint64) 6, (gint64) 6);
+  MrtShape one = mrt_shape_make (4, (gint64) 1, (gint64) 3, (gint64) 6, (gint64) 6);
+  g_autoptr (MrtTensor) w = mrt_tensor_new (MRT_DTYPE_F32, &ws);
+  g_autoptr (MrtTensor) x = mrt_tensor_new (MRT_DTYPE_F32, &xs);
+  g_autoptr (GRand) r = g_rand_new_with_seed (5);
+  g_autoptr (GPtrArray) batches = g_ptr_array_new ();
+  g_autoptr (MrtCalibration) cal = NULL;
+  g_autoptr (MrtQuantized) q = NULL;
+  g_autoptr (MrtModel) cvm = NULL;
+  g_autoptr (MrtTensor) fy = NULL;
+  g_autoptr (GPtrArray) qy = NULL;
+  g_autoptr (GError) error = NULL;
+  MrtQuantizeOptions opts;
+  const double mag[3] = { 1.0, 0.01, 0.1 };
+  GHashTable *a = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint d, wi, c;
+  double err = 0, range = 0;
+
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 9; i++)
+      mrt_tensor_f32 (w)[k * 9 + i] = (float) (mag[k] * g_rand_double_range (r, -1, 1));
+  for (gsize i = 0; i < x->n; i++)
+    mrt_tensor_f32 (x)[i] = (float) g_rand_double_range (r, 0, 1);
+  g_hash_table_insert (a, g_strdup ("kernel"), g_strdup ("(3, 3)"));
+  g_hash_table_insert (a, g_strdup ("num_filter"), g_strdup ("3"));
+  g_hash_table_insert (a, g_strdup ("num_group"), g_strdup ("3"));
+  g_hash_table_insert (a, g_strdup ("pad"), g_strdup ("(1, 1)"));
+  g_hash_table_insert (a, g_strdup ("no_bias"), g_strdup ("True"));
+  d = mrt_model_add_variable (m, "data");
+  wi = mrt_model_add_variable (m, "dw_weight");
+  c = mrt_model_add_node (m, "dw", "Convolution", a, (MrtEntry[]){ { d, 0 }, { wi, 0 } }, 2);
+  mrt_model_add_head (m, (MrtEntry){ c, 0 });
+  mrt_model_set_param (m, "dw_weight", w);
+  g_assert_true (mrt_model_validate (m, NULL));
+
+  g_ptr_array_add (batches, x);
+  cal = mrt_calibrate (m, batches, MRT_CALIB_ABSMAX, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  mrt_quantize_options_init (&opts);
+  opts.output_precision = 0; /* keep the conv's own precision: compare the weight grids */
+  opts.per_channel = mode;
+  q = mrt_quantize (m, &one, mrt_calibration_get_thresholds (cal), &opts, NULL, &error);
+  g_assert_no_error (error);
+  cvm = mrt_to_cvm (q->model, &xs, &error);
+  g_assert_no_error (error);
+  fy = mrt_model_forward1 (m, x, &error);
+  qy = mrt_run_quantized (cvm, q->oscales, q->input_scale, q->input_precision, x, &error);
+  g_assert_no_error (error);
+  for (gint64 b = 0; b < 4; b++)
+    for (gint64 i = 0; i < 36; i++)
+      {
+        gsize at = (gsize) ((b * 3 + channel) * 36 + i);
+        double f = mrt_tensor_f32 (fy)[at], v = mrt_tensor_f32 (g_ptr_array_index (qy, 0))[at];
+        err = MAX (err, fabs (f - v));
+        range = MAX (range, fabs (f));
+      }
+  return err / range;
+}
+
+static void
+test_per_channel_depthwise (void)
+{
+  double tensor_small = depthwise_channel_error (MRT_PER_CHANNEL_OFF, 1);
+  double channel_small = depthwise_channel_error (MRT_PER_CHANNEL_AUTO, 1);
+  double channel_big = depthwise_channel_error (MRT_PER_CHANNEL_ON, 0);
+  g_test_message ("small channel: per-tensor %.4f, per-channel %.4f; big channel per-channel %.4f", tensor_small,
+                  channel_small, channel_big);
+  /* the small channel's weights use 1/100 of the int8 range per tensor */
+  g_assert_cmpfloat (channel_small, <, tensor_small / 5);
+  g_assert_cmpfloat (channel_small, <, 0.05);
+  g_assert_cmpfloat (channel_big, <, 0.02);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,5 +381,6 @@ main (int argc, char **argv)
   g_test_add_func ("/quantize/unsupported-and-missing", test_unsupported_and_missing);
   g_test_add_func ("/quantize/concat-common-scale", test_concat_common_scale);
   g_test_add_func ("/quantize/softmax-lut", test_softmax_lut);
+  g_test_add_func ("/quantize/per-channel-depthwise", test_per_channel_depthwise);
   return g_test_run ();
 }

@@ -286,6 +286,16 @@ read_default (Reader *r, MrtConfig *c)
       if (minus != 1)
         fail (r, "DEFAULT", "Input_shape", MRT_CONFIG_ERROR_VALUE,
               "“%s” must hold exactly one -1 (the batch axis) and positive sizes", shape);
+      else
+        {
+          /* A sample (batch 1) must be a tensor we can allocate: refuse absurd
+           * sizes here rather than when a stage multiplies them out. */
+          MrtShape one = mrt_set_batch (&c->input_shape, 1);
+          if (!mrt_shape_check (&one, NULL))
+            fail (r, "DEFAULT", "Input_shape", MRT_CONFIG_ERROR_VALUE,
+                  "“%s” is too large: a sample may hold at most %" G_GINT64_FORMAT " elements", shape,
+                  MRT_MAX_ELEMENTS);
+        }
     }
   start = raw (r, "DEFAULT", "Start");
   c->start = MRT_STAGE_DEFAULT;
@@ -348,6 +358,18 @@ read_quantization (Reader *r, MrtConfig *c)
   c->softmax_lambd = get_float (r, S, "Softmax_lambd", 10, NULL, 0);
   c->shift_bits = get_int (r, S, "Shift_bits", 5, 0, 31);
   c->quant_dump = get_bool (r, S, "Dump", FALSE);
+  {
+    const char *pc = raw (r, S, "Per_channel");
+    gboolean b;
+    c->per_channel = 0;
+    if (pc && g_ascii_strcasecmp (pc, "auto") != 0)
+      {
+        if (mrt_config_parse_bool (pc, &b))
+          c->per_channel = b ? 2 : 1;
+        else
+          fail (r, S, "Per_channel", MRT_CONFIG_ERROR_VALUE, "“%s” is not auto, True or False", pc);
+      }
+  }
   c->thresholds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (th && !r->failed)
     {

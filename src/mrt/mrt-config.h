@@ -88,6 +88,7 @@ typedef struct {
   GHashTable *thresholds; /* name -> double* */
   GPtrArray *restore_names;
   gboolean quant_dump;
+  int per_channel; /* extension Per_channel: 0 auto (depthwise), 1 False, 2 True (MrtPerChannel) */
 
   /* MERGE_MODEL */
   GPtrArray *attribute_deps; /* MrtAttributeDep* */

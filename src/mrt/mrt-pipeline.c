@@ -595,6 +595,7 @@ stage_quantize (MrtState *in, const MrtConfig *c, const MrtProgress *p, GError *
   opts.output_precision = c->output_precision;
   opts.softmax_lambd = c->softmax_lambd;
   opts.shift_bits = c->shift_bits;
+  opts.per_channel = (MrtPerChannel) c->per_channel;
   s->quantized = mrt_quantize (mrt_state_quant_input (in), &shape, th, &opts, p, error);
   if (s->quantized == NULL)
     return NULL;

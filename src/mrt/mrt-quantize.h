@@ -16,11 +16,18 @@ typedef enum {
 } MrtQuantizeError;
 GQuark mrt_quantize_error_quark (void);
 
+typedef enum {
+  MRT_PER_CHANNEL_AUTO, /* depthwise convolutions only */
+  MRT_PER_CHANNEL_OFF,  /* MRT's per-tensor scales everywhere */
+  MRT_PER_CHANNEL_ON,   /* every Convolution and FullyConnected */
+} MrtPerChannel;
+
 typedef struct {
   int input_precision;   /* 8 */
   int output_precision;  /* 0: outputs keep their precision */
   double softmax_lambd;  /* 10 */
   int shift_bits;        /* 5 */
+  MrtPerChannel per_channel; /* extension; AUTO */
 } MrtQuantizeOptions;
 
 void mrt_quantize_options_init (MrtQuantizeOptions *opts);
