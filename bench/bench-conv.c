@@ -2,7 +2,7 @@
  * ResNet-20 at batch 64, against plain cblas_sgemm of the same M/N/K in the
  * same process, plus whole-model images/s for a ResNet-20 built in code.
  *
- * Usage: bench-conv [--batch N] [--seconds S] [--markdown] [--profile]
+ * Usage: bench-conv [--batch N] [--seconds S] [--markdown] [--profile] [--cpu-time]
  * The conv rows call the Convolution op's float kernel directly (what the
  * executor calls, with preallocated outputs); the model row goes through
  * mrt_model_forward. */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mrt.h"
 
@@ -31,6 +32,23 @@ static const Layer layers[] = {
 };
 
 static double min_seconds = 0.5;
+static gboolean use_cpu_time;
+
+/* Seconds of wall time, or of process CPU time with --cpu-time: with
+ * OPENBLAS_NUM_THREADS=1 that measures the kernels' own efficiency however
+ * loaded the machine is (with more threads it would count OpenBLAS's
+ * spinning workers too). */
+static double
+now (void)
+{
+  if (use_cpu_time)
+    {
+      struct timespec ts;
+      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+      return ts.tv_sec + ts.tv_nsec / 1e9;
+    }
+  return g_get_monotonic_time () / 1e6;
+}
 
 static void
 fill (MrtTensor *t, GRand *rng)
@@ -40,34 +58,35 @@ fill (MrtTensor *t, GRand *rng)
     d[i] = (float) g_rand_double_range (rng, -1, 1);
 }
 
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
 typedef void (*BenchFunc) (gpointer data);
 
-/* Fastest call over at least min_seconds of runs (after one warm-up call).
- * The best time, not the mean, because on a shared machine the slow runs
- * measure the other tenants. */
-static double
-time_call (BenchFunc func, gpointer data)
+/* Fastest call of each of a and b over at least min_seconds (after one
+ * warm-up call each), alternating a and b so that both see the same machine:
+ * on a shared host the load changes from second to second. The best time,
+ * not the mean, because the slow runs measure the other tenants. */
+static void
+time_pair (BenchFunc a, gpointer a_data, BenchFunc b, gpointer b_data, double *t_a, double *t_b)
 {
-  double times[4000];
-  int n = 0;
   gint64 start;
-  func (data);
+  int n = 0;
+  a (a_data);
+  if (b)
+    b (b_data);
+  *t_a = *t_b = G_MAXDOUBLE;
   start = g_get_monotonic_time ();
-  while (n < (int) G_N_ELEMENTS (times) && (n < 5 || (g_get_monotonic_time () - start) / 1e6 < min_seconds))
+  while (n < 5 || (g_get_monotonic_time () - start) / 1e6 < min_seconds)
     {
-      gint64 t0 = g_get_monotonic_time ();
-      func (data);
-      times[n++] = (g_get_monotonic_time () - t0) / 1e6;
+      double t0 = now (), t1;
+      a (a_data);
+      t1 = now ();
+      *t_a = MIN (*t_a, t1 - t0);
+      if (b)
+        {
+          b (b_data);
+          *t_b = MIN (*t_b, now () - t1);
+        }
+      n++;
     }
-  qsort (times, n, sizeof (double), compare_doubles);
-  return times[0];
 }
 
 typedef struct {
@@ -130,7 +149,6 @@ bench_layer (const Layer *l, int batch, GRand *rng, gboolean markdown, double *s
   r.out = mrt_tensor_new (MRT_DTYPE_F32, &(MrtShape){ 4, { batch, l->f, o, o } });
   for (int i = 0; i < 3; i++)
     fill (r.in[i], rng);
-  t_conv = time_call (run_conv, &r);
 
   g.a = g_new (float, (gsize) m * k);
   g.b = g_new (float, (gsize) k * n);
@@ -139,7 +157,7 @@ bench_layer (const Layer *l, int batch, GRand *rng, gboolean markdown, double *s
     g.a[i] = (float) g_rand_double_range (rng, -1, 1);
   for (gsize i = 0; i < (gsize) k * n; i++)
     g.b[i] = (float) g_rand_double_range (rng, -1, 1);
-  t_gemm = time_call (run_gemm, &g);
+  time_pair (run_conv, &r, run_gemm, &g, &t_conv, &t_gemm);
 
   *sum_conv += t_conv;
   *sum_gemm += t_gemm;
@@ -329,20 +347,23 @@ main (int argc, char **argv)
       markdown = TRUE;
     else if (strcmp (argv[i], "--profile") == 0)
       profile = TRUE;
+    else if (strcmp (argv[i], "--cpu-time") == 0)
+      use_cpu_time = TRUE;
     else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
       batch = atoi (argv[++i]);
     else if (strcmp (argv[i], "--seconds") == 0 && i + 1 < argc)
       min_seconds = g_ascii_strtod (argv[++i], NULL);
     else
       {
-        fprintf (stderr, "usage: %s [--batch N] [--seconds S] [--markdown] [--profile]\n", argv[0]);
+        fprintf (stderr, "usage: %s [--batch N] [--seconds S] [--markdown] [--profile] [--cpu-time]\n", argv[0]);
         return 2;
       }
   if (batch < 1)
     batch = 1;
 
-  printf ("CPU: %s; %u online CPUs; OpenBLAS %s, %d threads; batch %d\n\n", cpu, g_get_num_processors (),
-          openblas_get_config (), openblas_get_num_threads (), batch);
+  printf ("CPU: %s; %u online CPUs; OpenBLAS %s; OpenBLAS threads: %d; batch %d; %s time\n\n", cpu,
+          g_get_num_processors (), openblas_get_config (), openblas_get_num_threads (), batch,
+          use_cpu_time ? "CPU" : "wall");
   if (markdown)
     printf ("| layer | M | N | K | conv ms | conv GFLOP/s | sgemm GFLOP/s | conv / sgemm |\n"
             "|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -361,7 +382,7 @@ main (int argc, char **argv)
   mr.model = model;
   mr.input = mrt_tensor_new (MRT_DTYPE_F32, &(MrtShape){ 4, { batch, 3, 32, 32 } });
   fill (mr.input, rng);
-  t_model = time_call (run_model, &mr);
+  time_pair (run_model, &mr, NULL, NULL, &t_model, &(double){ 0 });
   printf ("\nResNet-20 (CIFAR, 32x32) whole model, batch %d: %.1f ms per batch, %.0f images/s\n", batch, t_model * 1e3,
           batch / t_model);
   if (profile)

@@ -440,6 +440,29 @@ test_npy_batch_axis (void)
   mrt_tensor_unref (labels);
   mrt_dataset_free (ds);
 
+  /* batch axis in the middle: (2, -1, 19) from (N, 38) samples seen as (2, 19) */
+  {
+    MrtShape mid = mrt_shape_make (3, (gint64) 2, (gint64) -1, (gint64) 19);
+    MrtShape want = mrt_shape_make (3, (gint64) 2, (gint64) 4, (gint64) 19);
+    ds = mrt_dataset_open ("npy", root, &mid, &error);
+    g_assert_null (ds);
+    g_assert_error (error, MRT_DATASET_ERROR, MRT_DATASET_ERROR_SHAPE);
+    g_clear_error (&error);
+    x->shape = mrt_shape_make (3, (gint64) 7, (gint64) 2, (gint64) 19);
+    save_npy (dir, "data.npy", x);
+    ds = mrt_dataset_open ("npy", root, &mid, &error);
+    g_assert_no_error (error);
+    g_assert_true (mrt_dataset_next (ds, 4, &data, &labels, &error));
+    g_assert_true (mrt_shape_equal (&data->shape, &want));
+    for (guint o = 0; o < 2; o++)
+      for (guint i = 0; i < 4; i++)
+        for (guint r = 0; r < 19; r++)
+          g_assert_cmpfloat (mrt_tensor_f32 (data)[(o * 4 + i) * 19 + r], ==, i * 100.0f + o * 19 + r);
+    mrt_tensor_unref (data);
+    mrt_tensor_unref (labels);
+    mrt_dataset_free (ds);
+  }
+
   /* labels that do not match the data */
   {
     MrtShape ys2 = mrt_shape_make (1, (gint64) 6);

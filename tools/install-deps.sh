@@ -5,7 +5,7 @@ set -eu
 PKGS="meson ninja-build pkg-config gcc libc6-dev
 libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libjson-glib-dev
 libopenblas-dev gettext desktop-file-utils appstream
-xvfb xauth dataset-fashion-mnist"
+xvfb xauth dataset-fashion-mnist flatpak-builder"
 [ "${1:-}" = "--torch" ] && PKGS="$PKGS python3-torch python3-numpy"
 missing=""
 for p in $PKGS; do

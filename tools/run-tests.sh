@@ -1,6 +1,8 @@
 #!/bin/sh
 # Command 2 of the README: install what is missing, build, run the whole test suite.
 # Set MRT_SANITIZE=1 to also run it built with AddressSanitizer + UBSan.
+# Then every reader's libFuzzer harness runs MRT_FUZZ_SECONDS (default 5; 0
+# skips) when clang with libFuzzer is installed (tests/fuzz/README.md).
 set -eu
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
@@ -14,3 +16,4 @@ if [ "${MRT_SANITIZE:-0}" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2
 fi
+tests/fuzz/run-fuzzers.sh "${MRT_FUZZ_SECONDS:-5}"

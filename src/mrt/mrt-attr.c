@@ -27,6 +27,19 @@ mrt_attr_is_none (const char *text)
   return strncmp (p, "None", 4) == 0 && rest_is_blank (p + 4);
 }
 
+/* Integer attributes are sizes, axes, counts and the like: MXNet stores them
+ * as 32-bit (and a few 64-bit) C++ fields. Refusing magnitudes above 2^31
+ * here keeps every shape function free of overflow, since a dimension
+ * (<= MRT_MAX_ELEMENTS = 2^31) times an attribute then fits in 63 bits (the
+ * fuzzer found repeats=3691131880531878796 overflowing repeat's shape). */
+#define ATTR_INT_LIMIT (G_GINT64_CONSTANT (1) << 31)
+
+static gboolean
+int_in_range (gint64 v)
+{
+  return v >= -ATTR_INT_LIMIT && v <= ATTR_INT_LIMIT;
+}
+
 gboolean
 mrt_attr_parse_int (const char *text, gint64 *out)
 {
@@ -50,13 +63,15 @@ mrt_attr_parse_int (const char *text, gint64 *out)
     {
       /* "3.0" is accepted as int when integral */
       double d;
-      if (mrt_attr_parse_float (text, &d) && d == floor (d) && fabs (d) < 9e15)
+      if (mrt_attr_parse_float (text, &d) && d == floor (d) && fabs (d) <= (double) ATTR_INT_LIMIT)
         {
           *out = (gint64) d;
           return TRUE;
         }
       return FALSE;
     }
+  if (!int_in_range (v))
+    return FALSE;
   *out = v;
   return TRUE;
 }
@@ -142,7 +157,7 @@ mrt_attr_parse_tuple (const char *text, MrtTuple *out)
         {
           errno = 0;
           t.v[t.n] = g_ascii_strtoll (p, &end, 10);
-          if (end == p || errno)
+          if (end == p || errno || !int_in_range (t.v[t.n]))
             return FALSE;
           if (*end == 'L')
             end++;

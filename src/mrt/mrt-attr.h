@@ -25,6 +25,7 @@ typedef struct {
 } MrtTuple;
 
 /* Each returns FALSE when the text does not parse as that type. */
+/* Integers (and tuple elements) beyond ±2^31 are refused: see mrt-attr.c. */
 gboolean mrt_attr_parse_int (const char *text, gint64 *out);
 gboolean mrt_attr_parse_float (const char *text, double *out);
 gboolean mrt_attr_parse_bool (const char *text, gboolean *out);

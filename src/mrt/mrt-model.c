@@ -396,7 +396,10 @@ mrt_model_infer_shapes (const MrtModel *model, GHashTable *input_shapes, GError 
             *out = t->shape;
           else if (given)
             *out = *given;
-          else if (attr && mrt_shape_parse (attr, FALSE, out, NULL) && mrt_shape_size (out) > 0)
+          /* an oversized __shape__ goes on to mrt_shape_check below, which
+           * names the problem; mrt_shape_size alone could overflow on it */
+          else if (attr && mrt_shape_parse (attr, FALSE, out, NULL) &&
+                   (!mrt_shape_check (out, NULL) || mrt_shape_size (out) > 0))
             ;
           else if (variable_is_label (model, i))
             *out = (MrtShape){ 0 }; /* labels never reach a kernel */

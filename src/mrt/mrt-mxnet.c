@@ -395,6 +395,37 @@ check_references (RawGraph *g, GError **error)
   return TRUE;
 }
 
+/* json-glib recurses once per nesting level, so a document of deeply nested
+ * brackets overflows the stack (a crash found with tests/bad). A symbol
+ * nests 4 levels; refuse anything deeper than MAX_JSON_DEPTH first. */
+#define MAX_JSON_DEPTH 64
+
+static gboolean
+json_depth_ok (const char *text, gsize len)
+{
+  int depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > MAX_JSON_DEPTH)
+        return FALSE;
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
 {
@@ -402,6 +433,18 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
   g_autoptr (GError) local = NULL;
   JsonNode *root;
 
+  if (!json_depth_ok (json, len < 0 ? strlen (json) : (gsize) len))
+    {
+      json_error (error, g->fname, "not a symbol: arrays and objects nest more than %d levels deep", MAX_JSON_DEPTH);
+      return FALSE;
+    }
+  /* json-glib quotes raw input in its parse errors: refuse invalid UTF-8
+   * (and NUL bytes) first, so that messages stay UTF-8 */
+  if (!g_utf8_validate (json, len, NULL))
+    {
+      json_error (error, g->fname, "not valid JSON: the text is not UTF-8 (or holds a NUL byte)");
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, json, len, &local))
     {
       json_error (error, g->fname, "not valid JSON: %s", local->message);

@@ -38,7 +38,7 @@ static void
 studio_accuracy_bars_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   StudioAccuracyBars *self = STUDIO_ACCURACY_BARS (widget);
-  double W = gtk_widget_get_width (widget), left = 56, right = W - 56, y = 4;
+  double W = gtk_widget_get_width (widget), left = 56, right = W - 68, y = 4;
   const char *groups[] = { _("Top-1"), _("Top-5") };
   StudioChartPalette pal;
   StudioChartScale x;
@@ -179,7 +179,9 @@ studio_running_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   studio_chart_scale_init (&y, MAX (lo, 0), MIN (hi, 100), H - 22, 22, FALSE);
   studio_chart_y_axis (snapshot, widget, &y, x.pixel0, x.pixel1, 5, " %", &pal);
   studio_chart_hline (snapshot, x.pixel0, x.pixel1, y.pixel0, 1, &pal.axis);
-  studio_chart_x_axis (snapshot, widget, &x, y.pixel0, MAX (2, (guint) ((x.pixel1 - x.pixel0) / 60)), &pal);
+  /* batches are whole numbers: never more ticks than batches */
+  studio_chart_x_axis (snapshot, widget, &x, y.pixel0,
+                       CLAMP ((guint) ((x.pixel1 - x.pixel0) / 60), 2, (guint) (x.max - x.min) + 1), &pal);
   draw_series (snapshot, self->series[0], &x, &y, &pal.series_float);
   draw_series (snapshot, self->series[1], &x, &y, &pal.series_quant);
 

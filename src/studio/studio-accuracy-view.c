@@ -254,11 +254,11 @@ build_summary (StudioAccuracyView *self)
             gtk_widget_add_css_class (GTK_WIDGET (self->values[r][c]), "title-4");
         }
     }
-  self->samples = grid_label (self, "", 1, 3, "dim-label");
-  gtk_widget_add_css_class (GTK_WIDGET (self->samples), "caption");
-  gtk_grid_remove (self->summary_grid, GTK_WIDGET (self->samples));
-  gtk_grid_attach (self->summary_grid, GTK_WIDGET (self->samples), 0, 3, 4, 1);
+  self->samples = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->samples, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->samples), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->samples), "caption");
+  gtk_grid_attach (self->summary_grid, GTK_WIDGET (self->samples), 0, 3, 4, 1);
 }
 
 static void
@@ -344,6 +344,9 @@ studio_accuracy_view_dispose (GObject *object)
 {
   StudioAccuracyView *self = STUDIO_ACCURACY_VIEW (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_ACCURACY_VIEW);
+  /* the template's root has no id, so dispose_template leaves it */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->classes);
   G_OBJECT_CLASS (studio_accuracy_view_parent_class)->dispose (object);
 }

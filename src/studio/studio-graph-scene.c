@@ -1,37 +1,20 @@
-/* studio-graph-scene.c: building, hit testing and painting the canvas scene. */
-#include "studio-graph-scene.h"
+/* studio-graph-scene.c: building the canvas scene (boxes, collapsed
+ * groups, layout, the spatial index) and hit testing. Painting is in
+ * studio-graph-scene-paint.c. */
+#include "config.h"
+
+#include "studio-graph-scene-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 
-/* Box metrics in world units (1 unit = 1 pixel at 100 %). */
-#define PAD_X 12.0
-#define PAD_Y 8.0
-#define ACCENT_W 4.0
-#define LINE_GAP 2.0
-#define DETAIL_GAP 12.0
 #define MAX_DETAIL_W 90.0
 #define MIN_W 112.0
 #define MAX_W 240.0
-#define RADIUS 8.0
 #define NODE_GAP 28.0
 #define LAYER_GAP 36.0
-#define ARROW_LEN 7.0
-#define ARROW_HALF 4.0
-/* Below this on-screen font size text is unreadable anyway: skip it. */
-#define MIN_TEXT_PX 4.5
-
-struct _StudioGraphScene {
-  GArray *nodes;    /* StudioSceneNode */
-  GArray *edges;    /* StudioSceneEdge */
-  gint *scene_of;   /* per model node */
-  guint n_model_nodes;
-  double width, height;
-  PangoFontDescription *title_font;
-  PangoFontDescription *subtitle_font;
-  double font_px;
-};
+#define SCENE_BAND 512.0
 
 /* GNOME HIG palette, one hue per family. */
 static const GdkRGBA family_colors[] = {
@@ -46,7 +29,15 @@ static const GdkRGBA family_colors[] = {
   [STUDIO_OP_FAMILY_OUTPUT] = { 0.878, 0.106, 0.141, 1 },     /* red 3 */
   [STUDIO_OP_FAMILY_QUANT] = { 0.129, 0.565, 0.643, 1 },      /* teal */
   [STUDIO_OP_FAMILY_OTHER] = { 0.467, 0.463, 0.482, 1 },      /* dark 1 */
+  [STUDIO_OP_FAMILY_GROUP] = { 0.239, 0.220, 0.275, 1 },      /* dark 3 */
 };
+
+const GdkRGBA *
+studio_op_family_color (StudioOpFamily family)
+{
+  g_return_val_if_fail (family < STUDIO_N_OP_FAMILIES, &family_colors[STUDIO_OP_FAMILY_OTHER]);
+  return &family_colors[family];
+}
 
 static const struct {
   const char *name;
@@ -131,8 +122,8 @@ studio_graph_scene_is_weight (const MrtModel *model, guint node)
 
 /* Hinting off so a text measured here is as wide as it is painted at any
  * zoom level. */
-static void
-unhint_context (PangoContext *ctx)
+void
+studio_graph_scene_unhint (PangoContext *ctx)
 {
   cairo_font_options_t *fo = cairo_font_options_create ();
   cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
@@ -275,6 +266,7 @@ describe_node (const MrtModel *model, guint i, StudioSceneNode *sn)
   MrtTensor *value;
 
   sn->node = i;
+  sn->group = -1;
   sn->subtitle = g_strdup (n->name);
   if (!mrt_node_is_variable (n))
     {
@@ -310,20 +302,37 @@ scene_edge_clear (gpointer p)
   g_free (((StudioSceneEdge *) p)->points);
 }
 
+/* One edge per pair of boxes: inputs inside a collapsed group vanish, and
+ * several edges between a group and one neighbour merge into one. */
 static void
 add_edges (StudioGraphScene *self, const MrtModel *model, StudioLayout *layout)
 {
-  for (guint s = 0; s < self->nodes->len; s++)
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint i = 0; i < self->n_model_nodes; i++)
     {
-      const MrtNode *n = mrt_model_node (model, g_array_index (self->nodes, StudioSceneNode, s).node);
+      const MrtNode *n = mrt_model_node (model, i);
+      gint to = self->scene_of[i];
+      if (to < 0)
+        continue;
       for (guint j = 0; j < n->n_inputs; j++)
         {
           gint from = self->scene_of[n->inputs[j].node];
-          if (from < 0)
+          gint64 key;
+          if (from < 0 || from == to)
             continue;
-          StudioSceneEdge e = { (guint) from, s, NULL, 0, GRAPHENE_RECT_INIT (0, 0, 0, 0) };
+          /* Only edges at a group box can repeat. */
+          key = ((gint64) from << 32) | (guint) to;
+          if (g_array_index (self->nodes, StudioSceneNode, to).group >= 0 ||
+              g_array_index (self->nodes, StudioSceneNode, from).group >= 0)
+            {
+              if (g_hash_table_contains (seen, &key))
+                continue;
+              g_hash_table_add (seen, g_memdup2 (&key, sizeof key));
+            }
+          StudioSceneEdge e = { (guint) from, (guint) to, NULL, 0, GRAPHENE_RECT_INIT (0, 0, 0, 0) };
           g_array_append_val (self->edges, e);
-          studio_layout_add_edge (layout, (guint) from, s);
+          studio_layout_add_edge (layout, (guint) from, (guint) to);
         }
     }
 }
@@ -353,28 +362,96 @@ take_results (StudioGraphScene *self, StudioLayout *layout)
         }
       /* Margin for the arrow head and the line width. */
       if (e->n_points)
-        graphene_rect_init (&e->bounds, x0 - ARROW_HALF - 2, y0 - 2, x1 - x0 + 2 * ARROW_HALF + 4, y1 - y0 + 4);
+        graphene_rect_init (&e->bounds, x0 - SCENE_ARROW_HALF - 2, y0 - 2, x1 - x0 + 2 * SCENE_ARROW_HALF + 4,
+                            y1 - y0 + 4);
+    }
+}
+
+static void
+describe_group (const StudioGraphGroups *groups, guint g, StudioSceneNode *sn)
+{
+  guint n_ops = studio_graph_groups_get_n_ops (groups, g);
+  sn->node = studio_graph_groups_get_last (groups, g);
+  sn->group = (gint) g;
+  sn->family = STUDIO_OP_FAMILY_GROUP;
+  sn->title = g_strdup (studio_graph_groups_get_name (groups, g));
+  sn->subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u operator", "%u operators", n_ops), n_ops);
+}
+
+typedef struct {
+  Measurer title, subtitle;
+  double box_h;
+} Metrics;
+
+static double
+box_width (Metrics *m, StudioSceneNode *sn)
+{
+  double w = measure (&m->title, sn->title);
+  if (sn->detail)
+    {
+      sn->detail_width = MIN (measure (&m->subtitle, sn->detail), MAX_DETAIL_W);
+      w += SCENE_DETAIL_GAP + sn->detail_width;
+    }
+  w = MAX (w, measure (&m->subtitle, sn->subtitle));
+  return CLAMP (ceil (w + 2 * SCENE_PAD_X + SCENE_ACCENT_W), MIN_W, MAX_W);
+}
+
+static void
+add_boxes (StudioGraphScene *self, const MrtModel *model, gboolean show_params, const StudioGraphGroups *groups,
+           const gboolean *collapsed, Metrics *m, StudioLayout *graph)
+{
+  guint n_groups = groups ? studio_graph_groups_get_n (groups) : 0;
+  g_autofree gint *group_box = g_new (gint, MAX (n_groups, 1));
+
+  for (guint g = 0; g < n_groups; g++)
+    group_box[g] = -1;
+  for (guint i = 0; i < self->n_model_nodes; i++)
+    {
+      StudioSceneNode sn = { .group = -1 };
+      gint g = groups ? studio_graph_groups_of (groups, i) : -1;
+      self->scene_of[i] = -1;
+      if (!show_params && studio_graph_scene_is_weight (model, i))
+        continue;
+      if (g >= 0 && collapsed && collapsed[g])
+        {
+          /* The group's box takes the place of its first shown member, so
+           * the initial order still follows the model. */
+          if (group_box[g] >= 0)
+            {
+              self->scene_of[i] = group_box[g];
+              continue;
+            }
+          describe_group (groups, (guint) g, &sn);
+          group_box[g] = (gint) self->nodes->len;
+        }
+      else
+        describe_node (model, i, &sn);
+      graphene_rect_init (&sn.rect, 0, 0, box_width (m, &sn), m->box_h);
+      self->scene_of[i] = (gint) self->nodes->len;
+      g_array_append_val (self->nodes, sn);
+      studio_layout_add_node (graph, sn.rect.size.width, m->box_h);
     }
 }
 
 StudioGraphScene *
-studio_graph_scene_new (const MrtModel *model, gboolean show_params, const PangoFontDescription *font)
+studio_graph_scene_new (const MrtModel *model, gboolean show_params, const StudioGraphGroups *groups,
+                        const gboolean *collapsed, const PangoFontDescription *font)
 {
   StudioGraphScene *self = g_new0 (StudioGraphScene, 1);
   PangoContext *ctx = pango_font_map_create_context (pango_cairo_font_map_get_default ());
   PangoLayout *layout;
   g_autoptr (StudioLayout) graph = studio_layout_new ();
-  double title_h = 0, subtitle_h = 0, box_h;
-  Measurer title_m, subtitle_m;
+  double title_h = 0, subtitle_h = 0;
+  Metrics m;
 
   set_fonts (self, font);
-  unhint_context (ctx);
+  studio_graph_scene_unhint (ctx);
   layout = pango_layout_new (ctx);
   text_width (layout, self->title_font, "Ag", &title_h);
   text_width (layout, self->subtitle_font, "Ag", &subtitle_h);
-  box_h = ceil (PAD_Y * 2 + title_h + LINE_GAP + subtitle_h);
-  measurer_init (&title_m, layout, self->title_font);
-  measurer_init (&subtitle_m, layout, self->subtitle_font);
+  m.box_h = ceil (SCENE_PAD_Y * 2 + title_h + SCENE_LINE_GAP + subtitle_h);
+  measurer_init (&m.title, layout, self->title_font);
+  measurer_init (&m.subtitle, layout, self->subtitle_font);
 
   self->nodes = g_array_new (FALSE, TRUE, sizeof (StudioSceneNode));
   g_array_set_clear_func (self->nodes, scene_node_clear);
@@ -384,30 +461,11 @@ studio_graph_scene_new (const MrtModel *model, gboolean show_params, const Pango
   self->scene_of = g_new (gint, MAX (self->n_model_nodes, 1));
   studio_layout_set_spacing (graph, NODE_GAP, LAYER_GAP);
 
-  for (guint i = 0; i < self->n_model_nodes; i++)
-    {
-      StudioSceneNode sn = { 0 };
-      double w;
-      self->scene_of[i] = -1;
-      if (!show_params && studio_graph_scene_is_weight (model, i))
-        continue;
-      describe_node (model, i, &sn);
-      w = measure (&title_m, sn.title);
-      if (sn.detail)
-        {
-          sn.detail_width = MIN (measure (&subtitle_m, sn.detail), MAX_DETAIL_W);
-          w += DETAIL_GAP + sn.detail_width;
-        }
-      w = MAX (w, measure (&subtitle_m, sn.subtitle));
-      w = CLAMP (ceil (w + 2 * PAD_X + ACCENT_W), MIN_W, MAX_W);
-      graphene_rect_init (&sn.rect, 0, 0, w, box_h);
-      self->scene_of[i] = (gint) self->nodes->len;
-      g_array_append_val (self->nodes, sn);
-      studio_layout_add_node (graph, w, box_h);
-    }
+  add_boxes (self, model, show_params, groups, collapsed, &m, graph);
   add_edges (self, model, graph);
   studio_layout_run (graph);
   take_results (self, graph);
+  studio_graph_scene_build_index (self);
   g_object_unref (layout);
   g_object_unref (ctx);
   return self;
@@ -418,6 +476,13 @@ studio_graph_scene_free (StudioGraphScene *self)
 {
   if (!self)
     return;
+  for (guint b = 0; b < self->n_bands; b++)
+    {
+      g_array_unref (self->band_nodes[b]);
+      g_array_unref (self->band_edges[b]);
+    }
+  g_free (self->band_nodes);
+  g_free (self->band_edges);
   g_array_unref (self->nodes);
   g_array_unref (self->edges);
   g_free (self->scene_of);
@@ -425,6 +490,88 @@ studio_graph_scene_free (StudioGraphScene *self)
   pango_font_description_free (self->subtitle_font);
   g_free (self);
 }
+
+/* ---- spatial index -------------------------------------------------------- */
+
+static guint
+band_of (const StudioGraphScene *self, double y)
+{
+  if (y <= 0)
+    return 0;
+  return MIN ((guint) (y / SCENE_BAND), self->n_bands - 1);
+}
+
+static void
+index_rect (StudioGraphScene *self, GArray **bands, const graphene_rect_t *r, guint id)
+{
+  guint b1 = band_of (self, r->origin.y + r->size.height);
+  for (guint b = band_of (self, r->origin.y); b <= b1; b++)
+    g_array_append_val (bands[b], id);
+}
+
+void
+studio_graph_scene_build_index (StudioGraphScene *self)
+{
+  self->n_bands = (guint) (self->height / SCENE_BAND) + 1;
+  self->band_nodes = g_new (GArray *, self->n_bands);
+  self->band_edges = g_new (GArray *, self->n_bands);
+  for (guint b = 0; b < self->n_bands; b++)
+    {
+      self->band_nodes[b] = g_array_new (FALSE, FALSE, sizeof (guint));
+      self->band_edges[b] = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  for (guint i = 0; i < self->nodes->len; i++)
+    index_rect (self, self->band_nodes, &g_array_index (self->nodes, StudioSceneNode, i).rect, i);
+  for (guint k = 0; k < self->edges->len; k++)
+    {
+      StudioSceneEdge *e = &g_array_index (self->edges, StudioSceneEdge, k);
+      if (e->n_points)
+        index_rect (self, self->band_edges, &e->bounds, k);
+    }
+}
+
+/* An item reaching into several queried bands is reported from the first
+ * of them only, which needs no "seen" set. */
+static void
+query_bands (const StudioGraphScene *self, GArray **bands, const graphene_rect_t *area, GArray *out,
+             const graphene_rect_t *(*bounds) (const StudioGraphScene *, guint))
+{
+  guint b0 = band_of (self, area->origin.y), b1 = band_of (self, area->origin.y + area->size.height);
+  g_array_set_size (out, 0);
+  if (area->origin.y + area->size.height < 0 || area->origin.y > self->height)
+    return;
+  for (guint b = b0; b <= b1; b++)
+    for (guint k = 0; k < bands[b]->len; k++)
+      {
+        guint id = g_array_index (bands[b], guint, k);
+        const graphene_rect_t *r = bounds (self, id);
+        if (MAX (band_of (self, r->origin.y), b0) == b && graphene_rect_intersection (r, area, NULL))
+          g_array_append_val (out, id);
+      }
+}
+
+static const graphene_rect_t *
+node_bounds (const StudioGraphScene *self, guint i)
+{
+  return &g_array_index (self->nodes, StudioSceneNode, i).rect;
+}
+
+static const graphene_rect_t *
+edge_bounds (const StudioGraphScene *self, guint k)
+{
+  return &g_array_index (self->edges, StudioSceneEdge, k).bounds;
+}
+
+void
+studio_graph_scene_query (const StudioGraphScene *self, const graphene_rect_t *area, GArray *nodes, GArray *edges)
+{
+  if (nodes)
+    query_bands (self, self->band_nodes, area, nodes, node_bounds);
+  if (edges)
+    query_bands (self, self->band_edges, area, edges, edge_bounds);
+}
+
+/* ---- queries -------------------------------------------------------------- */
 
 guint
 studio_graph_scene_get_n_nodes (const StudioGraphScene *self)
@@ -465,200 +612,25 @@ studio_graph_scene_get_size (const StudioGraphScene *self, double *width, double
   *height = self->height;
 }
 
+double
+studio_graph_scene_get_font_px (const StudioGraphScene *self)
+{
+  return self->font_px;
+}
+
 gint
 studio_graph_scene_hit (const StudioGraphScene *self, double x, double y)
 {
   graphene_point_t p = GRAPHENE_POINT_INIT (x, y);
-  for (guint i = 0; i < self->nodes->len; i++)
-    if (graphene_rect_contains_point (&g_array_index (self->nodes, StudioSceneNode, i).rect, &p))
-      return (gint) i;
+  GArray *band;
+  if (y < 0 || y > self->height)
+    return -1;
+  band = self->band_nodes[band_of (self, y)];
+  for (guint k = 0; k < band->len; k++)
+    {
+      guint i = g_array_index (band, guint, k);
+      if (graphene_rect_contains_point (&g_array_index (self->nodes, StudioSceneNode, i).rect, &p))
+        return (gint) i;
+    }
   return -1;
-}
-
-/* ---- painting ------------------------------------------------------------ */
-
-static void
-rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
-{
-  r = MIN (r, MIN (w, h) / 2);
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - r, y + h - r, r, 0, G_PI / 2);
-  cairo_arc (cr, x + r, y + h - r, r, G_PI / 2, G_PI);
-  cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-static void
-set_color (cairo_t *cr, const GdkRGBA *c, double alpha)
-{
-  cairo_set_source_rgba (cr, c->red, c->green, c->blue, c->alpha * alpha);
-}
-
-/* Vertical S-curves between consecutive points: tangents are vertical at every
- * point, so chains through dummy vertices join smoothly. The last segment
- * stops short so the arrow tip is not covered by the line. */
-static void
-edge_path (cairo_t *cr, const StudioSceneEdge *e)
-{
-  const StudioPoint *p = e->points;
-  cairo_move_to (cr, p[0].x, p[0].y);
-  for (guint k = 1; k < e->n_points; k++)
-    {
-      double qy = k + 1 == e->n_points ? p[k].y - ARROW_LEN : p[k].y;
-      double my = (p[k - 1].y + qy) / 2;
-      if (p[k - 1].x == p[k].x)
-        cairo_line_to (cr, p[k].x, qy);
-      else
-        cairo_curve_to (cr, p[k - 1].x, my, p[k].x, my, p[k].x, qy);
-    }
-}
-
-static void
-paint_edges (const StudioGraphScene *self, cairo_t *cr, const graphene_rect_t *visible, double scale,
-             const StudioScenePalette *pal, gint selected)
-{
-  double lw = MAX (1.2, 0.8 / scale);
-
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  for (int pass = 0; pass < 2; pass++)
-    for (guint k = 0; k < self->edges->len; k++)
-      {
-        const StudioSceneEdge *e = &g_array_index (self->edges, StudioSceneEdge, k);
-        gboolean hot = selected >= 0 && ((gint) e->from == selected || (gint) e->to == selected);
-        const StudioPoint *end;
-        /* Highlighted edges go in a second pass so they stay on top. */
-        if (e->n_points < 2 || hot != (pass == 1) || !graphene_rect_intersection (&e->bounds, visible, NULL))
-          continue;
-        end = &e->points[e->n_points - 1];
-        if (hot)
-          set_color (cr, &pal->accent, 1.0);
-        else
-          set_color (cr, &pal->fg, pal->dark ? 0.35 : 0.3);
-        cairo_set_line_width (cr, hot ? lw * 1.8 : lw);
-        edge_path (cr, e);
-        cairo_stroke (cr);
-        cairo_move_to (cr, end->x, end->y);
-        cairo_line_to (cr, end->x - ARROW_HALF, end->y - ARROW_LEN - 1);
-        cairo_line_to (cr, end->x + ARROW_HALF, end->y - ARROW_LEN - 1);
-        cairo_close_path (cr);
-        cairo_fill (cr);
-      }
-}
-
-static void
-paint_text (const StudioGraphScene *self, cairo_t *cr, PangoLayout *layout, const StudioSceneNode *sn,
-            const StudioScenePalette *pal)
-{
-  const graphene_rect_t *r = &sn->rect;
-  double x = r->origin.x + ACCENT_W + PAD_X;
-  double width = r->size.width - ACCENT_W - 2 * PAD_X;
-  int title_h;
-
-  if (sn->family == STUDIO_OP_FAMILY_INPUT)
-    x = r->origin.x + PAD_X + r->size.height / 4, width -= r->size.height / 4;
-  pango_layout_set_width (layout, (int) ((sn->detail ? width - sn->detail_width - DETAIL_GAP : width) * PANGO_SCALE));
-  pango_layout_set_font_description (layout, self->title_font);
-  pango_layout_set_text (layout, sn->title, -1);
-  pango_layout_get_pixel_size (layout, NULL, &title_h);
-  set_color (cr, &pal->fg, 0.95);
-  cairo_move_to (cr, x, r->origin.y + PAD_Y);
-  pango_cairo_show_layout (cr, layout);
-
-  pango_layout_set_font_description (layout, self->subtitle_font);
-  if (sn->detail)
-    {
-      int detail_h;
-      pango_layout_set_width (layout, (int) (sn->detail_width * PANGO_SCALE));
-      pango_layout_set_text (layout, sn->detail, -1);
-      pango_layout_get_pixel_size (layout, NULL, &detail_h);
-      set_color (cr, &pal->fg, 0.6);
-      /* baseline-ish alignment with the bolder, taller title */
-      cairo_move_to (cr, x + width - sn->detail_width, r->origin.y + PAD_Y + title_h - detail_h);
-      pango_cairo_show_layout (cr, layout);
-    }
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-
-  pango_layout_set_text (layout, sn->subtitle, -1);
-  set_color (cr, &pal->fg, 0.6);
-  cairo_move_to (cr, x, r->origin.y + PAD_Y + title_h + LINE_GAP);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-paint_node (const StudioGraphScene *self, cairo_t *cr, PangoLayout *layout, const StudioSceneNode *sn,
-            double scale, const StudioScenePalette *pal, gboolean is_selected)
-{
-  const GdkRGBA *c = &family_colors[sn->family];
-  double x = sn->rect.origin.x, y = sn->rect.origin.y;
-  double w = sn->rect.size.width, h = sn->rect.size.height;
-  double radius = sn->family == STUDIO_OP_FAMILY_INPUT ? h / 2 : RADIUS;
-  double hair = 1.0 / scale;
-
-  if (scale > 0.35)
-    {
-      rounded_rect (cr, x, y + 1.5, w, h, radius);
-      cairo_set_source_rgba (cr, 0, 0, 0, pal->dark ? 0.35 : 0.07);
-      cairo_fill (cr);
-    }
-  rounded_rect (cr, x, y, w, h, radius);
-  set_color (cr, &pal->card, 1.0);
-  cairo_fill_preserve (cr);
-  /* A faint tint of the family hue, strong enough to tell families apart at
-   * a glance, light enough to keep the text readable. */
-  set_color (cr, c, sn->family == STUDIO_OP_FAMILY_INPUT ? 0.22 : (pal->dark ? 0.14 : 0.08));
-  cairo_fill (cr);
-
-  if (sn->family != STUDIO_OP_FAMILY_INPUT)
-    {
-      cairo_save (cr);
-      rounded_rect (cr, x, y, w, h, radius);
-      cairo_clip (cr);
-      cairo_rectangle (cr, x, y, ACCENT_W, h);
-      set_color (cr, c, 1.0);
-      cairo_fill (cr);
-      cairo_restore (cr);
-    }
-
-  if (is_selected)
-    {
-      rounded_rect (cr, x - 2.5, y - 2.5, w + 5, h + 5, radius + 2.5);
-      set_color (cr, &pal->accent, 1.0);
-      cairo_set_line_width (cr, MAX (2.0, 1.5 * hair));
-    }
-  else
-    {
-      rounded_rect (cr, x + 0.5, y + 0.5, w - 1, h - 1, radius);
-      set_color (cr, c, pal->dark ? 0.6 : 0.45);
-      cairo_set_line_width (cr, MAX (1.0, hair));
-    }
-  cairo_stroke (cr);
-
-  if (self->font_px * scale >= MIN_TEXT_PX)
-    paint_text (self, cr, layout, sn, pal);
-}
-
-guint
-studio_graph_scene_paint (const StudioGraphScene *self, cairo_t *cr, const graphene_rect_t *visible,
-                          double scale, const StudioScenePalette *pal, gint selected)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  guint drawn = 0;
-
-  unhint_context (pango_layout_get_context (layout));
-  pango_layout_context_changed (layout);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_MIDDLE);
-  pango_layout_set_single_paragraph_mode (layout, TRUE);
-
-  paint_edges (self, cr, visible, scale, pal, selected);
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      const StudioSceneNode *sn = &g_array_index (self->nodes, StudioSceneNode, i);
-      if (!graphene_rect_intersection (&sn->rect, visible, NULL))
-        continue;
-      paint_node (self, cr, layout, sn, scale, pal, (gint) i == selected);
-      drawn++;
-    }
-  g_object_unref (layout);
-  return drawn;
 }

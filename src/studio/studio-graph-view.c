@@ -1,12 +1,16 @@
 /* studio-graph-view.c: the model canvas widget: view transform, input
- * handling (pan, zoom, select, keyboard) and the snapshot. What is drawn and
- * where comes from StudioGraphScene. */
-#include "studio-graph-view.h"
+ * handling (pan, zoom, select, keyboard), the snapshot and the HUD children
+ * (colour-by menu, minimap). What is drawn and where comes from
+ * StudioGraphScene; decorations, groups and search are in
+ * studio-graph-view-decor.c, menus and export in studio-graph-view-menu.c. */
+#include "config.h"
+
+#include "studio-graph-view-private.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "studio-graph-scene.h"
+#include "studio-minimap.h"
 
 #define MAX_ZOOM 4.0
 #define ZOOM_STEP 1.25
@@ -16,32 +20,7 @@
 #define READABLE_ZOOM 0.75
 #define WHEEL_PAN 48.0
 #define KEEP_VISIBLE 48.0
-
-typedef enum {
-  VIEW_FREE,    /* the user moved the view: keep it */
-  VIEW_INITIAL, /* first view of a model: recomputed on resize */
-  VIEW_FIT,     /* fit to window: recomputed on resize */
-} ViewMode;
-
-struct _StudioGraphView {
-  GtkWidget parent_instance;
-
-  MrtModel *model;
-  StudioGraphScene *scene;
-  gboolean show_params;
-  gint selected; /* model node, -1 for none */
-
-  double zoom, ox, oy;
-  ViewMode mode;
-
-  double drag_ox, drag_oy;
-  double gesture_zoom;
-  double pointer_x, pointer_y;
-  gboolean has_pointer;
-
-  guint n_drawn;
-  guint n_frames;
-};
+#define HUD_MARGIN 12
 
 G_DEFINE_FINAL_TYPE (StudioGraphView, studio_graph_view, GTK_TYPE_WIDGET)
 
@@ -50,10 +29,22 @@ enum {
   PROP_SHOW_PARAMS,
   PROP_SELECTED_NODE,
   PROP_ZOOM,
+  PROP_OVERLAY,
   N_PROPS
 };
 
+/* The "overlay" property's values, also view.overlay's targets. */
+static const char *const overlay_names[] = { "none", "precision", "threshold", "sqnr" };
+
+enum {
+  SIGNAL_SCENE_CHANGED,
+  SIGNAL_TRANSFORM_CHANGED,
+  SIGNAL_STATE_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 /* ---- transform --------------------------------------------------------- */
 
@@ -80,7 +71,7 @@ fit_zoom (StudioGraphView *self)
 static double
 min_zoom (StudioGraphView *self)
 {
-  return CLAMP (fit_zoom (self) * 0.8, 0.005, 0.25);
+  return CLAMP (fit_zoom (self) * 0.8, 0.0005, 0.25);
 }
 
 /* Never lose the graph completely: some of it stays inside the widget. */
@@ -96,6 +87,19 @@ clamp_offset (StudioGraphView *self)
   self->oy = CLAMP (self->oy, MIN (KEEP_VISIBLE, H / 2) - lh, MAX (H - KEEP_VISIBLE, H / 2));
 }
 
+/* The overview only helps while part of the graph is off screen. */
+static void
+update_minimap_visibility (StudioGraphView *self)
+{
+  double lw, lh;
+  gboolean show;
+  scene_size (self, &lw, &lh);
+  show = self->scene && (lw * self->zoom > gtk_widget_get_width (GTK_WIDGET (self)) + 1 ||
+                         lh * self->zoom > gtk_widget_get_height (GTK_WIDGET (self)) + 1);
+  if (show != gtk_widget_get_child_visible (self->minimap))
+    gtk_widget_set_child_visible (self->minimap, show);
+}
+
 static void
 set_transform (StudioGraphView *self, double zoom, double ox, double oy)
 {
@@ -104,7 +108,9 @@ set_transform (StudioGraphView *self, double zoom, double ox, double oy)
   self->ox = ox;
   self->oy = oy;
   clamp_offset (self);
+  update_minimap_visibility (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_TRANSFORM_CHANGED], 0);
   if (zoom_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
@@ -149,15 +155,24 @@ apply_view_mode (StudioGraphView *self)
 
 /* ---- scene --------------------------------------------------------------- */
 
-static void
-rebuild_scene (StudioGraphView *self)
+void
+studio_graph_view_rebuild_scene (StudioGraphView *self)
 {
   PangoContext *ctx = gtk_widget_get_pango_context (GTK_WIDGET (self));
 
   g_clear_pointer (&self->scene, studio_graph_scene_free);
-  if (self->model)
-    self->scene = studio_graph_scene_new (self->model, self->show_params, pango_context_get_font_description (ctx));
+  if (self->shown)
+    self->scene = studio_graph_scene_new (self->shown, self->show_params, self->groups, self->collapsed,
+                                          pango_context_get_font_description (ctx));
+  studio_graph_view_update_decor (self);
+  if (self->mode == VIEW_FREE)
+    clamp_offset (self);
+  else
+    apply_view_mode (self);
+  update_minimap_visibility (self);
+  studio_graph_view_update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SIGNAL_SCENE_CHANGED], 0);
 }
 
 static gint
@@ -196,8 +211,24 @@ on_drag_end (GtkGestureDrag *gesture, double dx, double dy, StudioGraphView *sel
 static void
 on_pressed (GtkGestureClick *gesture, int n_press, double x, double y, StudioGraphView *self)
 {
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  gint node = studio_graph_view_get_node_at (self, x, y);
+  gint s;
+
   gtk_widget_grab_focus (GTK_WIDGET (self));
-  studio_graph_view_set_selected_node (self, studio_graph_view_get_node_at (self, x, y));
+  if (button == GDK_BUTTON_SECONDARY)
+    {
+      if (node >= 0)
+        studio_graph_view_set_selected_node (self, node);
+      studio_graph_view_popup_menu (self, x, y);
+      return;
+    }
+  studio_graph_view_set_selected_node (self, node);
+  /* Double-clicking a collapsed group opens it. */
+  if (n_press == 2 && node >= 0 && (s = studio_graph_scene_lookup (self->scene, (guint) node)) >= 0 &&
+      studio_graph_scene_get_node (self->scene, (guint) s)->group >= 0)
+    studio_graph_view_set_group_collapsed (self, (guint) studio_graph_scene_get_node (self->scene, (guint) s)->group,
+                                           FALSE);
 }
 
 static void
@@ -277,12 +308,6 @@ action_pan (GtkWidget *widget, const char *name, GVariant *param)
   set_transform (self, self->zoom, self->ox + dx, self->oy + dy);
 }
 
-static void
-action_select_none (GtkWidget *widget, const char *name, GVariant *param)
-{
-  studio_graph_view_set_selected_node (STUDIO_GRAPH_VIEW (widget), -1);
-}
-
 static gboolean
 studio_graph_view_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip)
 {
@@ -292,10 +317,19 @@ studio_graph_view_query_tooltip (GtkWidget *widget, int x, int y, gboolean keybo
   g_autoptr (GList) keys = NULL;
   g_autofree char *head = NULL;
   const MrtNode *n;
+  gint s;
 
-  if (node < 0 || !self->model)
+  if (node < 0 || !self->shown || (s = studio_graph_scene_lookup (self->scene, (guint) node)) < 0)
     return FALSE;
-  n = mrt_model_node (self->model, (guint) node);
+  if (studio_graph_scene_get_node (self->scene, (guint) s)->group >= 0)
+    {
+      const StudioSceneNode *sn = studio_graph_scene_get_node (self->scene, (guint) s);
+      g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", sn->title, sn->subtitle,
+                                                       _("Double-click to expand"));
+      gtk_tooltip_set_markup (tooltip, text);
+      return TRUE;
+    }
+  n = mrt_model_node (self->shown, (guint) node);
   head = g_markup_printf_escaped ("<b>%s</b>\n%s", mrt_node_is_variable (n) ? _("Variable") : n->op, n->name);
   markup = g_string_new (head);
   keys = g_list_sort (g_hash_table_get_keys (n->attrs), (GCompareFunc) g_strcmp0);
@@ -309,12 +343,12 @@ studio_graph_view_query_tooltip (GtkWidget *widget, int x, int y, gboolean keybo
   return TRUE;
 }
 
-/* ---- GtkWidget ----------------------------------------------------------- */
+/* ---- painting ------------------------------------------------------------ */
 
-static void
-read_palette (GtkWidget *widget, StudioScenePalette *pal)
+void
+studio_graph_view_read_palette (StudioGraphView *self, StudioScenePalette *pal)
 {
-  GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (self));
 
   gtk_style_context_get_color (style, &pal->fg);
   if (!gtk_style_context_lookup_color (style, "card_bg_color", &pal->card))
@@ -335,27 +369,74 @@ read_palette (GtkWidget *widget, StudioScenePalette *pal)
     }
 }
 
+void
+studio_graph_view_fill_style (StudioGraphView *self, StudioSceneStyle *style)
+{
+  studio_graph_view_read_palette (self, &style->palette);
+  style->selected = selected_scene_index (self);
+  style->marks = self->marks;
+  style->colors = self->colors;
+}
+
+/* The canvas as on screen, into any cairo context: the snapshot and the
+ * image export share it. */
+void
+studio_graph_view_paint (StudioGraphView *self, cairo_t *cr, double width, double height, gboolean legend)
+{
+  StudioSceneStyle style;
+  graphene_rect_t visible;
+
+  if (!self->scene)
+    return;
+  studio_graph_view_fill_style (self, &style);
+  cairo_save (cr);
+  cairo_translate (cr, self->ox, self->oy);
+  cairo_scale (cr, self->zoom, self->zoom);
+  graphene_rect_init (&visible, -self->ox / self->zoom, -self->oy / self->zoom, width / self->zoom,
+                      height / self->zoom);
+  self->n_drawn = studio_graph_scene_paint (self->scene, cr, &visible, self->zoom, &style);
+  cairo_restore (cr);
+  if (legend && self->has_legend)
+    studio_graph_view_paint_legend (self, cr, width, height);
+}
+
 static void
 studio_graph_view_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   StudioGraphView *self = STUDIO_GRAPH_VIEW (widget);
   double W = gtk_widget_get_width (widget), H = gtk_widget_get_height (widget);
-  StudioScenePalette pal;
-  graphene_rect_t visible;
+  gint64 start = g_get_monotonic_time ();
   cairo_t *cr;
 
   self->n_frames++;
   self->n_drawn = 0;
-  if (!self->scene || W <= 0 || H <= 0)
+  if (self->scene && W > 0 && H > 0)
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, W, H));
+      studio_graph_view_paint (self, cr, W, H, TRUE);
+      cairo_destroy (cr);
+    }
+  self->last_paint_ms = (g_get_monotonic_time () - start) / 1000.0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+}
+
+/* ---- GtkWidget ----------------------------------------------------------- */
+
+static void
+allocate_corner (GtkWidget *child, int width, int height, gboolean right, gboolean bottom)
+{
+  GtkRequisition nat;
+  int w, h;
+  if (!child || !gtk_widget_should_layout (child))
     return;
-  read_palette (widget, &pal);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, W, H));
-  cairo_translate (cr, self->ox, self->oy);
-  cairo_scale (cr, self->zoom, self->zoom);
-  graphene_rect_init (&visible, -self->ox / self->zoom, -self->oy / self->zoom, W / self->zoom, H / self->zoom);
-  self->n_drawn = studio_graph_scene_paint (self->scene, cr, &visible, self->zoom, &pal,
-                                            selected_scene_index (self));
-  cairo_destroy (cr);
+  gtk_widget_get_preferred_size (child, NULL, &nat);
+  w = MIN (nat.width, MAX (width - 2 * HUD_MARGIN, 0));
+  h = MIN (nat.height, MAX (height - 2 * HUD_MARGIN, 0));
+  gtk_widget_size_allocate (child,
+                            &(GtkAllocation) { right ? width - HUD_MARGIN - w : HUD_MARGIN,
+                                               bottom ? height - HUD_MARGIN - h : HUD_MARGIN, w, h },
+                            -1);
 }
 
 static void
@@ -366,6 +447,14 @@ studio_graph_view_size_allocate (GtkWidget *widget, int width, int height, int b
     apply_view_mode (self);
   else
     clamp_offset (self);
+  update_minimap_visibility (self);
+  allocate_corner (self->overlay_button, width, height, FALSE, FALSE);
+  /* The overview is hidden rather than squeezed in a small window. */
+  if (width < 420 || height < 320)
+    gtk_widget_set_child_visible (self->minimap, FALSE);
+  allocate_corner (self->minimap, width, height, TRUE, TRUE);
+  if (self->context_menu)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static void
@@ -377,12 +466,43 @@ studio_graph_view_measure (GtkWidget *widget, GtkOrientation orientation, int fo
 }
 
 static void
+studio_graph_view_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (studio_graph_view_parent_class)->css_changed (widget, change);
+  /* Dark mode: the minimap repaints its cached overview. */
+  g_signal_emit (widget, signals[SIGNAL_SCENE_CHANGED], 0);
+}
+
+static void
 studio_graph_view_dispose (GObject *object)
 {
   StudioGraphView *self = STUDIO_GRAPH_VIEW (object);
+
+  g_clear_pointer (&self->overlay_button, gtk_widget_unparent);
+  g_clear_pointer (&self->minimap, gtk_widget_unparent);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
+  if (self->project)
+    g_clear_signal_handler (&self->project_changed_id, self->project);
+  g_clear_object (&self->project);
   g_clear_pointer (&self->scene, studio_graph_scene_free);
+  g_clear_pointer (&self->groups, studio_graph_groups_free);
+  g_clear_pointer (&self->collapsed, g_free);
+  g_clear_pointer (&self->state, mrt_state_unref);
   g_clear_pointer (&self->model, mrt_model_unref);
+  self->shown = NULL;
+  studio_graph_view_clear_search (self);
+  g_clear_pointer (&self->marks, g_free);
+  g_clear_pointer (&self->colors, g_free);
+  studio_legend_clear (&self->legend);
   G_OBJECT_CLASS (studio_graph_view_parent_class)->dispose (object);
+}
+
+static void
+studio_graph_view_finalize (GObject *object)
+{
+  StudioGraphView *self = STUDIO_GRAPH_VIEW (object);
+  g_clear_pointer (&self->matches, g_array_unref);
+  G_OBJECT_CLASS (studio_graph_view_parent_class)->finalize (object);
 }
 
 static void
@@ -399,6 +519,9 @@ studio_graph_view_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_ZOOM:
       g_value_set_double (value, self->zoom);
+      break;
+    case PROP_OVERLAY:
+      g_value_set_string (value, overlay_names[self->overlay]);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -420,15 +543,20 @@ studio_graph_view_set_property (GObject *object, guint prop_id, const GValue *va
     case PROP_ZOOM:
       studio_graph_view_set_zoom (self, g_value_get_double (value));
       break;
+    case PROP_OVERLAY:
+      for (guint k = 0; k < G_N_ELEMENTS (overlay_names); k++)
+        if (g_strcmp0 (g_value_get_string (value), overlay_names[k]) == 0)
+          studio_graph_view_set_overlay (self, (StudioOverlay) k);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-add_key (GtkWidgetClass *klass, guint key, const char *action)
+add_key (GtkWidgetClass *klass, guint key, GdkModifierType mods, const char *action)
 {
-  gtk_widget_class_add_binding_action (klass, key, 0, action, NULL);
+  gtk_widget_class_add_binding_action (klass, key, mods, action, NULL);
 }
 
 static void
@@ -438,12 +566,14 @@ studio_graph_view_class_init (StudioGraphViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = studio_graph_view_dispose;
+  object_class->finalize = studio_graph_view_finalize;
   object_class->get_property = studio_graph_view_get_property;
   object_class->set_property = studio_graph_view_set_property;
   widget_class->snapshot = studio_graph_view_snapshot;
   widget_class->size_allocate = studio_graph_view_size_allocate;
   widget_class->measure = studio_graph_view_measure;
   widget_class->query_tooltip = studio_graph_view_query_tooltip;
+  widget_class->css_changed = studio_graph_view_css_changed;
 
   properties[PROP_SHOW_PARAMS] =
     g_param_spec_boolean ("show-params", NULL, NULL, FALSE,
@@ -453,24 +583,43 @@ studio_graph_view_class_init (StudioGraphViewClass *klass)
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM] = g_param_spec_double ("zoom", NULL, NULL, 0.0, MAX_ZOOM, 1.0,
                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* "none", "precision", "threshold" or "sqnr" (see StudioOverlay): a
+   * string, so view.overlay can be a radio action over it. */
+  properties[PROP_OVERLAY] = g_param_spec_string ("overlay", NULL, NULL, "none",
+                                                  G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A new scene or new decorations (overlay colours, marks): what the
+   * minimap draws changed. */
+  signals[SIGNAL_SCENE_CHANGED] = g_signal_new ("scene-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Pan or zoom: where the minimap's frame goes. */
+  signals[SIGNAL_TRANSFORM_CHANGED] = g_signal_new ("transform-changed", G_TYPE_FROM_CLASS (klass),
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The shown graph or the pipeline state changed (for the inspector). */
+  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                                NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "view.zoom-out", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "view.zoom-reset", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "view.fit", NULL, action_zoom);
   gtk_widget_class_install_action (widget_class, "view.pan", "(dd)", action_pan);
-  gtk_widget_class_install_action (widget_class, "view.select-none", NULL, action_select_none);
+  studio_graph_view_class_init_actions (widget_class);
 
-  add_key (widget_class, GDK_KEY_plus, "view.zoom-in");
-  add_key (widget_class, GDK_KEY_equal, "view.zoom-in");
-  add_key (widget_class, GDK_KEY_KP_Add, "view.zoom-in");
-  add_key (widget_class, GDK_KEY_minus, "view.zoom-out");
-  add_key (widget_class, GDK_KEY_KP_Subtract, "view.zoom-out");
-  add_key (widget_class, GDK_KEY_1, "view.zoom-reset");
-  add_key (widget_class, GDK_KEY_0, "view.fit");
-  add_key (widget_class, GDK_KEY_f, "view.fit");
-  add_key (widget_class, GDK_KEY_Escape, "view.select-none");
+  add_key (widget_class, GDK_KEY_plus, 0, "view.zoom-in");
+  add_key (widget_class, GDK_KEY_equal, 0, "view.zoom-in");
+  add_key (widget_class, GDK_KEY_KP_Add, 0, "view.zoom-in");
+  add_key (widget_class, GDK_KEY_minus, 0, "view.zoom-out");
+  add_key (widget_class, GDK_KEY_KP_Subtract, 0, "view.zoom-out");
+  add_key (widget_class, GDK_KEY_1, 0, "view.zoom-reset");
+  add_key (widget_class, GDK_KEY_0, 0, "view.fit");
+  add_key (widget_class, GDK_KEY_f, 0, "view.fit");
+  add_key (widget_class, GDK_KEY_Escape, 0, "view.select-none");
+  add_key (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "view.split-after");
+  add_key (widget_class, GDK_KEY_space, 0, "view.toggle-group");
+  add_key (widget_class, GDK_KEY_Menu, 0, "view.menu");
+  add_key (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, "view.menu");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "view.pan", "(dd)", WHEEL_PAN, 0.0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "view.pan", "(dd)", -WHEEL_PAN, 0.0);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "view.pan", "(dd)", 0.0, WHEEL_PAN);
@@ -478,6 +627,22 @@ studio_graph_view_class_init (StudioGraphViewClass *klass)
 
   gtk_widget_class_set_css_name (widget_class, "graphview");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static GtkWidget *
+build_overlay_button (void)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  GtkWidget *button = gtk_menu_button_new ();
+  g_menu_append (menu, _("Op _Type"), "view.overlay::none");
+  g_menu_append (menu, _("_Precision"), "view.overlay::precision");
+  g_menu_append (menu, _("_Threshold"), "view.overlay::threshold");
+  g_menu_append (menu, _("_SQNR"), "view.overlay::sqnr");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), G_MENU_MODEL (menu));
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), _("Color: Op Type"));
+  gtk_widget_set_tooltip_text (button, _("Color Nodes By"));
+  gtk_widget_add_css_class (button, "overlay-chooser");
+  return button;
 }
 
 static void
@@ -492,6 +657,7 @@ studio_graph_view_init (StudioGraphView *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->selected = -1;
+  self->current_match = -1;
   self->zoom = 1.0;
   self->mode = VIEW_INITIAL;
   gtk_widget_set_focusable (widget, TRUE);
@@ -505,6 +671,7 @@ studio_graph_view_init (StudioGraphView *self)
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (click));
 
@@ -519,6 +686,13 @@ studio_graph_view_init (StudioGraphView *self)
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (widget, motion);
 
+  self->overlay_button = build_overlay_button ();
+  gtk_widget_set_parent (self->overlay_button, widget);
+  self->minimap = studio_minimap_new (self);
+  gtk_widget_set_parent (self->minimap, widget);
+  gtk_widget_set_child_visible (self->minimap, FALSE);
+  studio_graph_view_update_actions (self);
+
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Model graph"), -1);
 }
 
@@ -530,20 +704,40 @@ studio_graph_view_new (void)
   return g_object_new (STUDIO_TYPE_GRAPH_VIEW, NULL);
 }
 
+/* The graph to draw changed (new model, or a state with a prepared graph):
+ * regroup, keep the selection by name, rebuild. */
+static void
+show_graph (StudioGraphView *self, MrtModel *shown)
+{
+  g_autofree char *selected_name = NULL;
+  MrtModel *old = self->shown;
+
+  if (self->selected >= 0 && old)
+    selected_name = g_strdup (mrt_model_node (old, (guint) self->selected)->name);
+  self->shown = shown;
+  studio_graph_view_clear_search (self);
+  studio_graph_view_reset_groups (self);
+  self->selected = selected_name && shown ? mrt_model_find (shown, selected_name) : -1;
+  studio_graph_view_rebuild_scene (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
+  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+}
+
 void
 studio_graph_view_set_model (StudioGraphView *self, MrtModel *model)
 {
   g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
-  if (model == self->model)
+  if (model == self->model && !self->state)
     return;
   if (model)
     mrt_model_ref (model);
+  self->shown = NULL;
+  g_clear_pointer (&self->state, mrt_state_unref);
   g_clear_pointer (&self->model, mrt_model_unref);
   self->model = model;
-  studio_graph_view_set_selected_node (self, -1);
-  rebuild_scene (self);
+  self->selected = -1;
   self->mode = VIEW_INITIAL;
-  apply_view_mode (self);
+  show_graph (self, model);
 }
 
 MrtModel *
@@ -551,6 +745,71 @@ studio_graph_view_get_model (StudioGraphView *self)
 {
   g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), NULL);
   return self->model;
+}
+
+MrtModel *
+studio_graph_view_get_shown_model (StudioGraphView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), NULL);
+  return self->shown;
+}
+
+void
+studio_graph_view_set_state (StudioGraphView *self, MrtState *state)
+{
+  MrtModel *shown;
+  g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
+  if (state == self->state)
+    return;
+  if (state)
+    mrt_state_ref (state);
+  g_clear_pointer (&self->state, mrt_state_unref);
+  self->state = state;
+  shown = state && state->prepared ? state->prepared : self->model;
+  if (shown != self->shown)
+    show_graph (self, shown);
+  else
+    {
+      studio_graph_view_update_decor (self);
+      g_signal_emit (self, signals[SIGNAL_SCENE_CHANGED], 0);
+      g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0);
+    }
+}
+
+MrtState *
+studio_graph_view_get_state (StudioGraphView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), NULL);
+  return self->state;
+}
+
+static void
+on_project_changed (StudioProject *project, StudioGraphView *self)
+{
+  studio_graph_view_update_decor (self);
+  studio_graph_view_update_actions (self);
+  g_signal_emit (self, signals[SIGNAL_SCENE_CHANGED], 0);
+}
+
+void
+studio_graph_view_set_project (StudioGraphView *self, StudioProject *project)
+{
+  g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
+  if (project == self->project)
+    return;
+  if (self->project)
+    g_clear_signal_handler (&self->project_changed_id, self->project);
+  g_set_object (&self->project, project);
+  if (project)
+    self->project_changed_id = g_signal_connect (project, "changed", G_CALLBACK (on_project_changed), self);
+  on_project_changed (project, self);
+}
+
+StudioProject *
+studio_graph_view_get_project (StudioGraphView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), NULL);
+  return self->project;
 }
 
 void
@@ -562,14 +821,10 @@ studio_graph_view_set_show_params (StudioGraphView *self, gboolean show_params)
     return;
   self->show_params = show_params;
   /* A hidden node cannot stay selected. */
-  if (!show_params && self->model && self->selected >= 0 &&
-      studio_graph_scene_is_weight (self->model, (guint) self->selected))
+  if (!show_params && self->shown && self->selected >= 0 &&
+      studio_graph_scene_is_weight (self->shown, (guint) self->selected))
     studio_graph_view_set_selected_node (self, -1);
-  rebuild_scene (self);
-  if (self->mode == VIEW_FREE)
-    clamp_offset (self);
-  else
-    apply_view_mode (self);
+  studio_graph_view_rebuild_scene (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PARAMS]);
 }
 
@@ -584,11 +839,12 @@ void
 studio_graph_view_set_selected_node (StudioGraphView *self, gint node)
 {
   g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
-  if (node < 0 || !self->model || (guint) node >= mrt_model_n_nodes (self->model))
+  if (node < 0 || !self->shown || (guint) node >= mrt_model_n_nodes (self->shown))
     node = -1;
   if (node == self->selected)
     return;
   self->selected = node;
+  studio_graph_view_update_actions (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
 }
@@ -647,6 +903,37 @@ studio_graph_view_get_transform (StudioGraphView *self, double *zoom, double *of
     *offset_y = self->oy;
 }
 
+void
+studio_graph_view_center_on (StudioGraphView *self, double world_x, double world_y)
+{
+  g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
+  self->mode = VIEW_FREE;
+  set_transform (self, self->zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0 - world_x * self->zoom,
+                 gtk_widget_get_height (GTK_WIDGET (self)) / 2.0 - world_y * self->zoom);
+}
+
+void
+studio_graph_view_reveal_node (StudioGraphView *self, guint node)
+{
+  gint s, g;
+  const graphene_rect_t *r;
+
+  g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
+  if (!self->shown || node >= mrt_model_n_nodes (self->shown))
+    return;
+  g = studio_graph_view_get_group_of (self, node);
+  if (g >= 0 && self->collapsed[g])
+    studio_graph_view_set_group_collapsed (self, (guint) g, FALSE);
+  if (!self->scene || (s = studio_graph_scene_lookup (self->scene, node)) < 0)
+    return;
+  r = &studio_graph_scene_get_node (self->scene, (guint) s)->rect;
+  /* Far out, a box is a speck: come close enough to read it. */
+  if (self->zoom < READABLE_ZOOM)
+    self->zoom = MIN (READABLE_ZOOM, MAX_ZOOM);
+  studio_graph_view_center_on (self, r->origin.x + r->size.width / 2, r->origin.y + r->size.height / 2);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
 guint
 studio_graph_view_get_n_placed (StudioGraphView *self)
 {
@@ -689,4 +976,11 @@ studio_graph_view_get_n_frames (StudioGraphView *self)
 {
   g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), 0);
   return self->n_frames;
+}
+
+double
+studio_graph_view_get_last_paint_ms (StudioGraphView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_GRAPH_VIEW (self), 0);
+  return self->last_paint_ms;
 }

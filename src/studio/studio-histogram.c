@@ -53,7 +53,8 @@ x_extent (StudioHistogram *self)
   double r = self->has_stats ? self->stats.range : 1;
   if (!(r > 0))
     r = MAX (self->stats.absmax, 1e-6);
-  return MAX (r, fabs (self->threshold) * 1.08);
+  /* a little room right of the outermost marker */
+  return MAX (MAX (r, self->stats.absmax), fabs (self->threshold)) * 1.05;
 }
 
 static void

@@ -103,7 +103,7 @@ guess_input_shape (const MrtModel *model)
     return NULL;
   input = g_array_index (inputs, guint, 0);
   in = mrt_model_node (model, input);
-  if (mrt_node_get_attr (in, "__shape__") && mrt_shape_parse (mrt_node_get_attr (in, "__shape__"), FALSE, &shape, NULL) &&
+  if (mrt_node_get_attr (in, "__shape__") && mrt_shape_parse (mrt_node_get_attr (in, "__shape__"), TRUE, &shape, NULL) &&
       shape.ndim > 0)
     {
       shape.dim[0] = -1;

@@ -84,6 +84,19 @@ studio_settings_dup_dataset_folder (void)
   return folder && *folder ? g_steal_pointer (&folder) : NULL;
 }
 
+void
+studio_settings_apply_project_defaults (MrtIni *ini)
+{
+  g_autofree char *method = studio_settings_dup_calibration_method ();
+  g_autofree char *folder = studio_settings_dup_dataset_folder ();
+
+  g_return_if_fail (ini != NULL);
+  if (!g_str_equal (method, "absmax"))
+    mrt_ini_set (ini, "CALIBRATION", "Calibration_method", method);
+  if (folder)
+    mrt_ini_set (ini, "CALIBRATION", "Dataset_dir", folder);
+}
+
 /* ---- recent files -------------------------------------------------------- */
 
 char **

@@ -5,6 +5,8 @@
 
 #include <gtk/gtk.h>
 
+#include "mrt-ini.h"
+
 G_BEGIN_DECLS
 
 #define STUDIO_RECENT_MAX 10
@@ -27,6 +29,11 @@ int studio_settings_get_automatic_threads (void);
  * the dataset folder or NULL. Without settings they give the schema defaults. */
 char *studio_settings_dup_calibration_method (void);
 char *studio_settings_dup_dataset_folder (void);
+/* Writes those defaults into the .ini of a new project: the method only
+ * when it is not absmax (MRT's own default, so upstream MRT reads the file
+ * the same way), the folder only when one is set. A lambda default leaves
+ * Lambda as it is: the project then asks for a value. */
+void studio_settings_apply_project_defaults (MrtIni *ini);
 
 /* Puts path first in a recent list (STUDIO_RECENT_MODELS or
  * STUDIO_RECENT_PROJECTS), dropping older duplicates and keeping at most

@@ -318,6 +318,18 @@ studio_stage_runner_get_status (StudioStageRunner *self, MrtStage stage)
   return is_fresh (self, stage) ? STUDIO_STAGE_STATUS_DONE : STUDIO_STAGE_STATUS_STALE;
 }
 
+gboolean
+studio_stage_runner_get_settings_changed (StudioStageRunner *self, MrtStage stage)
+{
+  g_autofree char *sig = NULL;
+  g_return_val_if_fail (STUDIO_IS_STAGE_RUNNER (self), FALSE);
+  g_return_val_if_fail (stage >= STUDIO_STAGE_FIRST && stage <= STUDIO_STAGE_LAST, FALSE);
+  if (!self->slots[stage].state || !self->config)
+    return FALSE;
+  sig = stage_signature (self->config->config, stage);
+  return g_strcmp0 (sig, self->slots[stage].signature) != 0;
+}
+
 MrtState *
 studio_stage_runner_get_state (StudioStageRunner *self, MrtStage stage)
 {

@@ -49,6 +49,9 @@ const GError *studio_stage_runner_get_error (StudioStageRunner *self, MrtStage s
 /* The stage whose result `stage` consumes (COMPILATION and EVALUATION both
  * take MERGE_MODEL's); MRT_STAGE_DEFAULT for PREPARE. */
 MrtStage studio_stage_runner_input_stage (MrtStage stage);
+/* TRUE when the settings the stage's result was made with differ from the
+ * current ones (as opposed to an earlier stage's result having changed). */
+gboolean studio_stage_runner_get_settings_changed (StudioStageRunner *self, MrtStage stage);
 /* A model, valid settings, no job running, and the input stage has a result. */
 gboolean studio_stage_runner_can_run (StudioStageRunner *self, MrtStage stage);
 

@@ -7,7 +7,13 @@
 #include <glib/gi18n.h>
 
 #include "mrt-mxnet.h"
+#include "studio-export.h"
+#include "studio-project-dialogs.h"
+#include "studio-results-pane.h"
 #include "studio-settings.h"
+#include "studio-stage-panel.h"
+#include "studio-inspector.h"
+#include "studio-search.h"
 
 struct _StudioWindow {
   AdwApplicationWindow parent_instance;
@@ -21,8 +27,14 @@ struct _StudioWindow {
   GtkButton *zoom_button;
   GtkWidget *zoom_box;
   StudioGraphView *graph_view;
+  StudioStagePanel *stage_panel;
+  StudioResultsPane *results_pane;
+  StudioInspector *inspector;
+  StudioSearch *search;
+  AdwFlap *inspector_flap;
 
   MrtModel *model;
+  StudioProject *pending_project; /* an opened .ini whose model is loading */
   char *path;
   GCancellable *load_cancellable; /* non-NULL while a load runs */
   GtkFileChooserNative *chooser;
@@ -65,6 +77,95 @@ update_actions (StudioWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.zoom-reset", has_graph);
   /* View controls only mean something while a graph is on screen. */
   gtk_widget_set_visible (self->zoom_box, has_graph);
+  gtk_widget_set_visible (GTK_WIDGET (self->stage_panel), has_graph);
+  gtk_widget_set_visible (GTK_WIDGET (self->results_pane), has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-all", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-stages", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-project", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-project-as", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-image", has_graph);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.toggle-inspector", has_graph);
+}
+
+/* ---- the project and the stages ------------------------------------------ */
+
+/* The project of a newly shown model: the .ini that was opened, else the
+ * .ini next to the model that names it, else a fresh one. */
+static StudioProject *
+project_for_model (StudioWindow *self, MrtModel *model, const char *path)
+{
+  g_autofree char *found = NULL;
+  if (self->pending_project)
+    return g_steal_pointer (&self->pending_project);
+  if (path && (found = studio_project_find_for_model (path)))
+    {
+      StudioProject *project = studio_project_load (found, NULL);
+      if (project)
+        return project;
+    }
+  return studio_project_new_for_model (path, model);
+}
+
+static void
+set_project (StudioWindow *self, StudioProject *project)
+{
+  studio_stage_panel_set_project (self->stage_panel, project);
+  studio_results_pane_set_project (self->results_pane, project);
+  studio_graph_view_set_project (self->graph_view, project);
+}
+
+StudioProject *
+studio_window_get_project (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return studio_stage_panel_get_project (self->stage_panel);
+}
+
+StudioStagePanel *
+studio_window_get_stage_panel (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->stage_panel;
+}
+
+StudioResultsPane *
+studio_window_get_results_pane (StudioWindow *self)
+{
+  g_return_val_if_fail (STUDIO_IS_WINDOW (self), NULL);
+  return self->results_pane;
+}
+
+static void
+action_stages (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StudioWindow *self = STUDIO_WINDOW (widget);
+  if (g_str_equal (name, "win.run-all"))
+    studio_stage_panel_run_all (self->stage_panel);
+  else if (g_str_equal (name, "win.cancel-stages"))
+    studio_stage_panel_cancel (self->stage_panel);
+  else
+    studio_export_choose_folder (GTK_WINDOW (self), self->stage_panel);
+}
+
+static void
+action_save_project (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StudioWindow *self = STUDIO_WINDOW (widget);
+  StudioProject *project = studio_window_get_project (self);
+  if (project)
+    studio_project_dialogs_save (GTK_WINDOW (self), project, g_str_equal (name, "win.save-project-as"), NULL, NULL);
+}
+
+static gboolean
+on_close_request (GtkWindow *window, gpointer data)
+{
+  StudioProject *project = studio_window_get_project (STUDIO_WINDOW (window));
+  if (!project || !studio_project_is_modified (project))
+    return FALSE;
+  studio_project_dialogs_confirm_close (window, project);
+  return TRUE;
 }
 
 static void
@@ -93,6 +194,14 @@ studio_window_set_model (StudioWindow *self, MrtModel *model, const char *path)
   g_free (self->path);
   self->path = g_strdup (path);
   studio_graph_view_set_model (self->graph_view, model);
+  studio_stage_panel_set_model (self->stage_panel, model);
+  if (model)
+    {
+      g_autoptr (StudioProject) project = project_for_model (self, model, path);
+      set_project (self, project);
+    }
+  else
+    set_project (self, NULL);
 
   if (!model)
     {
@@ -182,11 +291,17 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_loading (self, NULL);
   if (model)
     {
+      if (self->pending_project)
+        studio_settings_add_recent_project (studio_project_get_path (self->pending_project));
+      else
+        studio_settings_add_recent_model (path);
       studio_window_set_model (self, model, path);
-      studio_settings_add_recent_model (path);
     }
   else
-    show_error (self, path, error);
+    {
+      g_clear_object (&self->pending_project);
+      show_error (self, path, error);
+    }
 }
 
 void
@@ -206,6 +321,20 @@ studio_window_open (StudioWindow *self, GFile *file)
       return;
     }
   name = g_path_get_basename (path);
+  g_clear_object (&self->pending_project);
+  /* a project: load the model it names, then show both */
+  if (g_str_has_suffix (path, ".ini"))
+    {
+      g_autoptr (GError) error = NULL;
+      self->pending_project = studio_project_load (path, &error);
+      if (!self->pending_project)
+        {
+          show_error (self, path, error);
+          return;
+        }
+      g_free (path);
+      path = studio_project_get_model_prefix (self->pending_project);
+    }
   cancellable = g_cancellable_new ();
   set_loading (self, cancellable);
   adw_status_page_set_description (self->loading_page, name);
@@ -245,8 +374,9 @@ action_open (GtkWidget *widget, const char *name, GVariant *param)
   self->chooser = gtk_file_chooser_native_new (_("Open Model"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                                _("_Open"), _("_Cancel"));
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, _("MXNet Symbol Files"));
+  gtk_file_filter_set_name (filter, _("MXNet Models and MRT Projects"));
   gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_pattern (filter, "*.ini");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_object_unref (filter);
   if (self->path)
@@ -279,9 +409,10 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, StudioW
     return FALSE;
   basename = g_file_get_basename (file);
   lower = g_ascii_strdown (basename ? basename : "", -1);
-  if (!g_str_has_suffix (lower, ".json"))
+  if (!g_str_has_suffix (lower, ".json") && !g_str_has_suffix (lower, ".ini"))
     {
-      g_autofree char *msg = g_strdup_printf (_("“%s” is not an MXNet symbol file (.json)"), basename);
+      g_autofree char *msg = g_strdup_printf (_("“%s” is neither an MXNet symbol file (.json) nor a project (.ini)"),
+                                              basename);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
       return FALSE;
     }
@@ -331,6 +462,20 @@ on_show_params_changed (StudioGraphView *view, GParamSpec *pspec, StudioWindow *
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PARAMS]);
 }
 
+/* ---- canvas actions ------------------------------------------------------ */
+
+static void
+action_canvas (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StudioWindow *self = STUDIO_WINDOW (widget);
+  if (g_str_equal (name, "win.find"))
+    studio_search_set_active (self->search, TRUE);
+  else if (g_str_equal (name, "win.toggle-inspector"))
+    adw_flap_set_reveal_flap (self->inspector_flap, !adw_flap_get_reveal_flap (self->inspector_flap));
+  else
+    studio_graph_view_choose_export_image (self->graph_view);
+}
+
 /* ---- GObject ------------------------------------------------------------- */
 
 static void
@@ -345,6 +490,7 @@ studio_window_dispose (GObject *object)
   if (self->chooser)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  g_clear_object (&self->pending_project);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   G_OBJECT_CLASS (studio_window_parent_class)->dispose (object);
 }
@@ -411,6 +557,10 @@ studio_window_class_init (StudioWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (STUDIO_TYPE_GRAPH_VIEW);
+  g_type_ensure (STUDIO_TYPE_STAGE_PANEL);
+  g_type_ensure (STUDIO_TYPE_RESULTS_PANE);
+  g_type_ensure (STUDIO_TYPE_INSPECTOR);
+  g_type_ensure (STUDIO_TYPE_SEARCH);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/cortex/MrtStudio/studio-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, toast_overlay);
@@ -421,6 +571,11 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, zoom_box);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, graph_view);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, stage_panel);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, results_pane);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, inspector);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, search);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, inspector_flap);
   /* Only looked up once, by studio_settings_bind_recent_menu(). */
   gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE, 0);
 
@@ -430,6 +585,25 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, action_view);
   gtk_widget_class_install_action (widget_class, "win.zoom-reset", NULL, action_view);
   gtk_widget_class_install_property_action (widget_class, "win.show-params", "show-params");
+  gtk_widget_class_install_action (widget_class, "win.run-all", NULL, action_stages);
+  gtk_widget_class_install_action (widget_class, "win.cancel-stages", NULL, action_stages);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, action_stages);
+  gtk_widget_class_install_action (widget_class, "win.save-project", NULL, action_save_project);
+  gtk_widget_class_install_action (widget_class, "win.save-project-as", NULL, action_save_project);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.cancel-stages", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save-project", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.save-project-as", NULL);
+  /* The canvas: find, inspector, image export (studio-graph-view.h). */
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.export-image", NULL, action_canvas);
+  gtk_widget_class_install_action (widget_class, "win.toggle-inspector", NULL, action_canvas);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.export-image", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-inspector", NULL);
 }
 
 static void
@@ -438,6 +612,10 @@ studio_window_init (StudioWindow *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  studio_inspector_set_view (self->inspector, self->graph_view);
+  studio_search_set_view (self->search, self->graph_view);
+  studio_results_pane_attach (self->results_pane, studio_stage_panel_get_runner (self->stage_panel), self->graph_view);
+  g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
   studio_settings_track_window (GTK_WINDOW (self));
   studio_settings_bind_recent_menu (
     G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self), STUDIO_TYPE_WINDOW, "recent_menu")));

@@ -6,6 +6,9 @@
 
 #include "mrt-model.h"
 #include "studio-graph-view.h"
+#include "studio-project.h"
+#include "studio-results-pane.h"
+#include "studio-stage-panel.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +25,12 @@ void studio_window_set_model (StudioWindow *self, MrtModel *model, const char *p
 MrtModel *studio_window_get_model (StudioWindow *self);
 gboolean studio_window_get_loading (StudioWindow *self);
 StudioGraphView *studio_window_get_graph_view (StudioWindow *self);
+/* The project of the shown model (NULL without a model). Opening a model
+ * picks up the .ini next to it that names it, or starts a fresh project;
+ * studio_window_open() also takes a project .ini. */
+StudioProject *studio_window_get_project (StudioWindow *self);
+StudioStagePanel *studio_window_get_stage_panel (StudioWindow *self);
+StudioResultsPane *studio_window_get_results_pane (StudioWindow *self);
 
 /* "lenet" for ".../lenet-symbol.json", ".../lenet.json" or ".../lenet". */
 char *studio_window_model_name_for_path (const char *path);

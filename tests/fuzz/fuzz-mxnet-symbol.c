@@ -1,6 +1,7 @@
-/* fuzz-mxnet-symbol.c: MXNet symbol JSON (mrt_mxnet_parse_symbol), then what
- * mrt_mxnet_load does next (mrt_model_validate: attributes and shapes), then
- * the writer: a model that was read must write JSON that reads again. */
+/* fuzz-mxnet-symbol.c: MXNet symbol JSON (mrt_mxnet_parse_symbol), the
+ * writer (a model that was read must write JSON that reads again), then
+ * what mrt_mxnet_load does next (mrt_model_validate: structure and
+ * attributes) and shape inference from the __shape__ attributes. */
 #include "fuzz-common.h"
 #include "mrt-mxnet.h"
 
@@ -44,6 +45,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     {
       fuzz_check_error (error, NULL);
       g_clear_error (&error);
+    }
+  else
+    {
+      /* shapes from the __shape__ attributes: every op's shape function
+       * runs on the file's attributes */
+      MrtShape *shapes = mrt_model_infer_shapes_single (model, NULL, &error);
+      if (shapes == NULL)
+        {
+          fuzz_check_error (error, NULL);
+          g_clear_error (&error);
+        }
+      g_free (shapes);
     }
   mrt_model_unref (model);
   return 0;

@@ -1,6 +1,8 @@
 /* mrt-cvm-ops-nn.c: conv2d, dense, relu, max_pool2d, upsampling (NCHW). */
 #include "mrt-cvm-ops-private.h"
 
+#include "mrt-cvm-gemm.h"
+
 #include <string.h>
 
 static const char *const nchw[] = { "NCHW", NULL };
@@ -102,76 +104,16 @@ conv2d_prec (const MrtCvmAttrs *a, const MrtShape *in, const int *prec, guint n_
   return TRUE;
 }
 
-typedef struct {
-  const MrtCvmAttrs *a;
-  const MrtCvmView *x, *w, *b;
-  const MrtCvmView *y;
-} ConvJob;
-
-static void
-conv2d_range (gpointer data, gsize begin, gsize end)
-{
-  const ConvJob *job = data;
-  const MrtCvmAttrs *a = job->a;
-  const gint64 *s = A_TUP (a, CV_STRIDES)->t, *p = A_TUP (a, CV_PADDING)->t, *d = A_TUP (a, CV_DILATION)->t;
-  gint64 C = job->x->shape.dim[1], H = job->x->shape.dim[2], W = job->x->shape.dim[3];
-  gint64 OC = job->y->shape.dim[1], OH = job->y->shape.dim[2], OW = job->y->shape.dim[3];
-  gint64 G = A_INT (a, CV_GROUPS), ICG = C / G, OCG = OC / G;
-  gint64 KH = job->w->shape.dim[2], KW = job->w->shape.dim[3];
-
-  for (gsize item = begin; item < end; item++)
-    {
-      gint64 n = (gint64) item / OC, oc = (gint64) item % OC;
-      gint64 g0 = (oc / OCG) * ICG;
-      guint32 *plane = (guint32 *) job->y->data + (n * OC + oc) * OH * OW;
-      guint32 bias = job->b ? (guint32) job->b->data[oc] : 0;
-
-      for (gint64 i = 0; i < OH * OW; i++)
-        plane[i] = bias;
-      for (gint64 ic = 0; ic < ICG; ic++)
-        {
-          const gint32 *xc = job->x->data + (n * C + g0 + ic) * H * W;
-          for (gint64 ki = 0; ki < KH; ki++)
-            for (gint64 kj = 0; kj < KW; kj++)
-              {
-                /* products and sums modulo 2^32: the runtime's int32 arithmetic */
-                guint32 wv = (guint32) job->w->data[((oc * ICG + ic) * KH + ki) * KW + kj];
-                gint64 offx = kj * d[1] - p[1];
-                gint64 ox_lo = 0, ox_hi = OW;
-                if (wv == 0)
-                  continue;
-                /* ox*s + offx in [0, W) */
-                while (ox_lo < OW && ox_lo * s[1] + offx < 0)
-                  ox_lo++;
-                while (ox_hi > ox_lo && (ox_hi - 1) * s[1] + offx >= W)
-                  ox_hi--;
-                for (gint64 oy = 0; oy < OH; oy++)
-                  {
-                    gint64 iy = oy * s[0] + ki * d[0] - p[0];
-                    const gint32 *xr;
-                    guint32 *yr = plane + oy * OW;
-                    if (iy < 0 || iy >= H)
-                      continue;
-                    xr = xc + iy * W;
-                    if (s[1] == 1)
-                      for (gint64 ox = ox_lo; ox < ox_hi; ox++)
-                        yr[ox] += (guint32) xr[ox + offx] * wv;
-                    else
-                      for (gint64 ox = ox_lo; ox < ox_hi; ox++)
-                        yr[ox] += (guint32) xr[ox * s[1] + offx] * wv;
-                  }
-              }
-        }
-    }
-}
-
+/* int8 products, int32 sums (mrt-cvm-gemm.c): bit-identical to the FORMAL
+ * int32 loops, which remain as the fallback */
 static void
 conv2d_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  ConvJob job = { a, &in[0], &in[1], n_in == 3 ? &in[2] : NULL, &out[0] };
-  gsize items = (gsize) (out[0].shape.dim[0] * out[0].shape.dim[1]);
-  gsize cost = (gsize) (out[0].shape.dim[2] * out[0].shape.dim[3]) * (in[1].n / (gsize) in[1].shape.dim[0]);
-  mrt_cvm_parallel (n_threads, items, cost, conv2d_range, &job);
+  const gint64 *s = A_TUP (a, CV_STRIDES)->t, *p = A_TUP (a, CV_PADDING)->t, *d = A_TUP (a, CV_DILATION)->t;
+  const MrtShape *x = &in[0].shape, *w = &in[1].shape, *y = &out[0].shape;
+  MrtCvmConvGeom g = { x->dim[0], x->dim[1], x->dim[2], x->dim[3], y->dim[1], y->dim[2], y->dim[3],
+                       w->dim[2], w->dim[3], s[0], s[1], p[0], p[1], d[0], d[1], A_INT (a, CV_GROUPS) };
+  mrt_cvm_conv2d_run (&g, in[0].data, in[1].data, n_in == 3 ? in[2].data : NULL, out[0].data, n_threads);
 }
 
 static guint64
@@ -220,31 +162,11 @@ dense_prec (const MrtCvmAttrs *a, const MrtShape *in, const int *prec, guint n_i
   return TRUE;
 }
 
-typedef struct {
-  const MrtCvmView *x, *w, *b, *y;
-} DenseJob;
-
-static void
-dense_range (gpointer data, gsize begin, gsize end)
-{
-  const DenseJob *job = data;
-  gint64 K = job->x->shape.dim[1], U = job->y->shape.dim[1];
-  for (gsize item = begin; item < end; item++)
-    {
-      gint64 m = (gint64) item / U, u = (gint64) item % U;
-      const gint32 *xr = job->x->data + m * K, *wr = job->w->data + u * K;
-      guint32 acc = job->b ? (guint32) job->b->data[u] : 0;
-      for (gint64 k = 0; k < K; k++)
-        acc += (guint32) xr[k] * (guint32) wr[k];
-      job->y->data[item] = (gint32) acc;
-    }
-}
-
 static void
 dense_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  DenseJob job = { &in[0], &in[1], n_in == 3 ? &in[2] : NULL, &out[0] };
-  mrt_cvm_parallel (n_threads, out[0].n, (gsize) in[0].shape.dim[1], dense_range, &job);
+  mrt_cvm_dense_run (in[0].shape.dim[0], in[0].shape.dim[1], out[0].shape.dim[1], in[0].data, in[1].data,
+                     n_in == 3 ? in[2].data : NULL, out[0].data, n_threads);
 }
 
 static guint64

@@ -353,45 +353,104 @@ mrt_cvm_numprec (guint64 n)
 #define MAX_THREADS 64
 #define MIN_PARALLEL_COST (1 << 15)
 
+/* A persistent pool: starting threads per operator costs more than the
+ * smaller operators themselves. The items are cut into more chunks than
+ * threads and handed out on demand; the caller takes chunks too, so a job
+ * finishes even when a helper starts late (on a loaded machine) or not at
+ * all. The job is shared and reference-counted: a late helper may find
+ * every chunk taken and the caller gone, and then only drops it. */
 typedef struct {
+  gatomicrefcount ref;
   MrtCvmRangeFunc fn;
   gpointer data;
-  gsize begin, end;
-} Chunk;
+  gsize n_items, n_chunks;
+  gint next, done;
+  GMutex lock;
+  GCond cond;
+} ParallelJob;
 
-static gpointer
-chunk_run (gpointer p)
+static void
+parallel_job_unref (ParallelJob *job)
 {
-  Chunk *c = p;
-  c->fn (c->data, c->begin, c->end);
-  return NULL;
+  if (g_atomic_ref_count_dec (&job->ref))
+    {
+      g_mutex_clear (&job->lock);
+      g_cond_clear (&job->cond);
+      g_free (job);
+    }
+}
+
+static void
+parallel_job_work (ParallelJob *job)
+{
+  gint c;
+  while ((c = g_atomic_int_add (&job->next, 1)) < (gint) job->n_chunks)
+    {
+      gsize begin = job->n_items * (gsize) c / job->n_chunks, end = job->n_items * (gsize) (c + 1) / job->n_chunks;
+      job->fn (job->data, begin, end);
+      if (g_atomic_int_add (&job->done, 1) + 1 == (gint) job->n_chunks)
+        {
+          g_mutex_lock (&job->lock);
+          g_cond_signal (&job->cond);
+          g_mutex_unlock (&job->lock);
+        }
+    }
+}
+
+static void
+parallel_worker (gpointer job, gpointer unused)
+{
+  parallel_job_work (job);
+  parallel_job_unref (job);
+}
+
+static GThreadPool *
+parallel_pool (void)
+{
+  static gsize once;
+  static GThreadPool *pool;
+  if (g_once_init_enter (&once))
+    {
+      pool = g_thread_pool_new (parallel_worker, NULL, MAX_THREADS - 1, FALSE, NULL);
+      g_once_init_leave (&once, 1);
+    }
+  return pool;
 }
 
 void
 mrt_cvm_parallel (guint n_threads, gsize n_items, gsize item_cost, MrtCvmRangeFunc fn, gpointer data)
 {
-  Chunk chunks[MAX_THREADS];
-  GThread *threads[MAX_THREADS] = { NULL };
-  guint nt = MIN (MIN (n_threads, MAX_THREADS), n_items);
+  guint nt = (guint) MIN (MIN (n_threads, MAX_THREADS), n_items);
+  GThreadPool *pool;
+  ParallelJob *job;
 
-  if (nt <= 1 || n_items * MAX (item_cost, 1) < MIN_PARALLEL_COST)
+  if (nt <= 1 || n_items * MAX (item_cost, 1) < MIN_PARALLEL_COST || !(pool = parallel_pool ()))
     {
       if (n_items)
         fn (data, 0, n_items);
       return;
     }
-  for (guint k = 0; k < nt; k++)
-    chunks[k] = (Chunk){ fn, data, n_items * k / nt, n_items * (k + 1) / nt };
+  job = g_new0 (ParallelJob, 1);
+  g_atomic_ref_count_init (&job->ref);
+  g_mutex_init (&job->lock);
+  g_cond_init (&job->cond);
+  job->fn = fn;
+  job->data = data;
+  job->n_items = n_items;
+  /* chunks of at least MIN_PARALLEL_COST / 4, up to 8 per thread */
+  job->n_chunks = MIN (MIN (n_items, 8 * (gsize) nt), MAX (n_items * MAX (item_cost, 1) / (MIN_PARALLEL_COST / 4), nt));
   for (guint k = 1; k < nt; k++)
     {
-      threads[k] = g_thread_try_new ("mrt-cvm", chunk_run, &chunks[k], NULL);
-      if (threads[k] == NULL)
-        chunk_run (&chunks[k]);
+      g_atomic_ref_count_inc (&job->ref);
+      if (!g_thread_pool_push (pool, job, NULL))
+        parallel_job_unref (job);
     }
-  chunk_run (&chunks[0]);
-  for (guint k = 1; k < nt; k++)
-    if (threads[k])
-      g_thread_join (threads[k]);
+  parallel_job_work (job);
+  g_mutex_lock (&job->lock);
+  while (g_atomic_int_get (&job->done) < (gint) job->n_chunks)
+    g_cond_wait (&job->cond, &job->lock);
+  g_mutex_unlock (&job->lock);
+  parallel_job_unref (job);
 }
 
 /* ---- shared shape / precision / kernel helpers ------------------------ */

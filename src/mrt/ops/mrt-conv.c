@@ -91,17 +91,22 @@ worker_pool (guint *n_threads)
   return pool;
 }
 
-/* Calls func over [0, n) split in ranges, on the caller and the pool. The
- * caller takes parts too, so a busy pool slows a job but cannot stall it. */
+/* Below this many floats of work a job runs on the caller: waking a helper
+ * costs more than it saves. */
+#define PARALLEL_MIN_WORK (G_GINT64_CONSTANT (1) << 15)
+
+/* Calls func over [0, n) split in ranges, on the caller and the pool; work
+ * estimates the floats touched. The caller takes parts too, so a busy pool
+ * slows a job but cannot stall it. */
 static void
-parallel_for (gint64 n, RangeFunc func, gpointer data)
+parallel_for (gint64 n, gint64 work, RangeFunc func, gpointer data)
 {
   guint threads;
   GThreadPool *pool = worker_pool (&threads);
   ParallelJob *job;
   gint helpers;
 
-  if (pool == NULL || n < 2)
+  if (pool == NULL || n < 2 || work < PARALLEL_MIN_WORK)
     {
       if (n > 0)
         func (data, 0, n);
@@ -403,7 +408,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
   if (g->groups == g->c && g->f % g->c == 0)
     {
       Direct job = { g, in, weight, bias, out };
-      parallel_for (g->n * g->f, depthwise_planes, &job);
+      parallel_for (g->n * g->f, g->n * g->f * p * g->kh * g->kw, depthwise_planes, &job);
       return TRUE;
     }
 
@@ -456,7 +461,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
                 {
                   gint64 yb = MIN (ya + band, g->oh), nc = (yb - ya) * g->ow;
                   Im2col job = { g, x, 1, ya, yb, col, nc };
-                  parallel_for (k, im2col_rows, &job);
+                  parallel_for (k, k * nc, im2col_rows, &job);
                   sgemm (fg, nc, k, w, k, col, nc, o + ya * g->ow, p);
                 }
               if (b)
@@ -466,9 +471,9 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
             {
               Im2col job = { g, x, nb, 0, g->oh, col, nb * p };
               Scatter sc = { tmp, b, o, nb, fg, p, nb * p, g->f * p };
-              parallel_for (k, im2col_rows, &job);
+              parallel_for (k, k * nb * p, im2col_rows, &job);
               sgemm (fg, nb * p, k, w, k, col, nb * p, tmp, nb * p);
-              parallel_for (nb * fg, scatter_planes, &sc);
+              parallel_for (nb * fg, nb * fg * p, scatter_planes, &sc);
             }
         }
     }
@@ -570,5 +575,5 @@ void
 mrt_pool2d (const MrtPoolGeom *g, const float *in, float *out)
 {
   PoolJob job = { g, in, out };
-  parallel_for (g->n * g->c, pool_planes, &job);
+  parallel_for (g->n * g->c, g->n * g->c * g->oh * g->ow * g->kh * g->kw, pool_planes, &job);
 }

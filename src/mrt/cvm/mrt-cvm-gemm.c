@@ -1,0 +1,968 @@
+/* mrt-cvm-gemm.c: int8 convolution and dense for the CVM executor.
+ *
+ * Layout. The activations of one image are copied once into "lane groups":
+ * 32-bit words holding EPL consecutive input channels of one pixel (EPL = 4
+ * bytes u8, or 2 int16), channel-blocked and zero-padded:
+ *   act[n][g][cq][H + 2 ph][W + 2 pw]   (cq: channel block of the group)
+ * so every tap (cq, ki, kj) of an output pixel is one aligned 32-bit load
+ * at  pixel base + koff[q]  with the same offset koff[q] for every pixel.
+ * No im2col matrix is built. The weights of each group are packed per call
+ * into [oc block][q][NR lanes] lane groups (oc block = NR output channels).
+ *
+ * Micro-kernel. A tile is MR output pixels x NR output channels of int32
+ * accumulators kept in registers; per tap it loads one vector of NR weight
+ * lane groups and, for each pixel, broadcasts its activation lane group and
+ * accumulates a 4-byte dot product per lane. The tile is transposed in
+ * registers on the way out, so that the output stays NCHW (for dense, rows
+ * are stored as they are).
+ *
+ * Why the results are exact (equal to the FORMAL int32 kernel, which
+ * computes modulo 2^32):
+ *  - inputs and weights are checked to lie in [-128, 127] while they are
+ *    converted (the graph check guarantees |v| <= 127 already; should a
+ *    value fall outside anyway, the call falls back to the int32 loops);
+ *  - u8 x s8 paths (vpdpbusd, scalar): the activation byte is a = x + 128 in
+ *    [0, 255], the weight w in [-128, 127]. VPDPBUSD forms the four products
+ *    a_i w_i (each in [-32640, 32385]) and their sum (in [-130560, 129540])
+ *    exactly in 32 bits, then adds it to the accumulator modulo 2^32 (the
+ *    non-saturating form; VPDPBUSDS and VPMADDUBSW, which saturate, are never
+ *    used). The accumulator starts at  bias - 128 * sum_k w_k  (mod 2^32),
+ *    so it ends at  bias + sum_k x_k w_k  (mod 2^32), whatever wraps in
+ *    between. (With the graph check's precision rule 8 + 8 + bits(K) <= 32
+ *    the true sum even fits in int32, but exactness does not rely on it.)
+ *  - AVX2 path: VPMADDWD on sign-extended int16 x and w: each lane forms
+ *    x0 w0 + x1 w1 with |x|, |w| <= 128, so |sum| <= 32768: exact, far from
+ *    the instruction's only overflow (-32768 * -32768 twice). Sums are
+ *    VPADDD, modulo 2^32.
+ *  - padding pixels and padding channels hold x = 0 (a = 128) and padding
+ *    weights are 0: they add nothing.
+ * The order of the additions differs from the reference, which does not
+ * matter modulo 2^32 (a commutative ring). Every output element is computed
+ * by one thread from the same data, so results do not depend on the thread
+ * count either. */
+#include "mrt-cvm-gemm.h"
+
+#include <string.h>
+
+#include "mrt-cvm-ops.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define MRT_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+/* ---- paths ------------------------------------------------------------- */
+
+typedef struct {
+  const guint32 *const *rows; /* MR pixel bases (rows >= mr repeat a valid one) */
+  const gssize *koff;         /* kq tap offsets, in lane groups */
+  gsize kq;
+  const guint32 *w;           /* [kq][NR] weight lane groups */
+  const gint32 *cb;           /* NR accumulator start values */
+  gint32 *out;                /* element (r, j) at out[r * rs + j * cs] */
+  gssize rs, cs;              /* one of them is 1 */
+  int mr, nr;                 /* valid rows and lanes */
+} Tile;
+
+typedef void (*TileFunc) (const Tile *t);
+/* Converts len values of epl channel rows (src[e] NULL: a padding channel)
+ * into lane groups; returns the OR of (x + 128) (out of range: bits above 0xff). */
+typedef guint32 (*PlaneRowFunc) (const gint32 *const *src, gsize len, guint32 *dst);
+/* Converts a row of k values (k contiguous channels) into ceil(k / epl) lane groups. */
+typedef guint32 (*DenseRowFunc) (const gint32 *x, gsize k, guint32 *dst);
+
+typedef struct {
+  MrtCvmKernelPath path;
+  const char *name;
+  int epl;           /* 4: u8 activations x s8 weights; 2: int16 x int16 */
+  int mr, nr;
+  TileFunc tile;
+  PlaneRowFunc plane_row;
+  DenseRowFunc dense_row;
+} Path;
+
+#define U8_ZERO 0x80808080u /* four activations equal to 0 */
+
+static inline guint32
+lane_zero (int epl)
+{
+  return epl == 4 ? U8_ZERO : 0;
+}
+
+/* ---- portable C --------------------------------------------------------- */
+
+static guint32
+plane_row_u8_c (const gint32 *const *src, gsize len, guint32 *dst)
+{
+  guint32 bad = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      guint32 v = 0;
+      for (int e = 0; e < 4; e++)
+        {
+          guint32 a = src[e] ? (guint32) src[e][i] + 128u : 128u;
+          bad |= a;
+          v |= (a & 0xffu) << (8 * e);
+        }
+      dst[i] = v;
+    }
+  return bad;
+}
+
+static guint32
+dense_row_u8_c (const gint32 *x, gsize k, guint32 *dst)
+{
+  guint32 bad = 0;
+  for (gsize q = 0; q * 4 < k; q++)
+    {
+      guint32 v = 0;
+      for (gsize e = 0; e < 4; e++)
+        {
+          guint32 a = q * 4 + e < k ? (guint32) x[q * 4 + e] + 128u : 128u;
+          bad |= a;
+          v |= (a & 0xffu) << (8 * e);
+        }
+      dst[q] = v;
+    }
+  return bad;
+}
+
+static guint32
+plane_row_s16_c (const gint32 *const *src, gsize len, guint32 *dst)
+{
+  guint32 bad = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      guint32 v = 0;
+      for (int e = 0; e < 2; e++)
+        {
+          guint32 x = src[e] ? (guint32) src[e][i] : 0;
+          bad |= x + 128u;
+          v |= (x & 0xffffu) << (16 * e);
+        }
+      dst[i] = v;
+    }
+  return bad;
+}
+
+static guint32
+dense_row_s16_c (const gint32 *x, gsize k, guint32 *dst)
+{
+  guint32 bad = 0;
+  for (gsize q = 0; q * 2 < k; q++)
+    {
+      guint32 v = 0;
+      for (gsize e = 0; e < 2; e++)
+        {
+          guint32 xv = q * 2 + e < k ? (guint32) x[q * 2 + e] : 0;
+          bad |= xv + 128u;
+          v |= (xv & 0xffffu) << (16 * e);
+        }
+      dst[q] = v;
+    }
+  return bad;
+}
+
+#define SCALAR_MR 4
+#define SCALAR_NR 8
+
+static void
+tile_scalar (const Tile *t)
+{
+  for (int r = 0; r < t->mr; r++)
+    {
+      guint32 acc[SCALAR_NR];
+      const guint32 *row = t->rows[r];
+      for (int j = 0; j < SCALAR_NR; j++)
+        acc[j] = (guint32) t->cb[j];
+      for (gsize q = 0; q < t->kq; q++)
+        {
+          guint32 a = row[t->koff[q]];
+          const guint32 *wq = t->w + q * SCALAR_NR;
+          for (int j = 0; j < SCALAR_NR; j++)
+            {
+              gint32 dot = 0; /* |dot| <= 4 * 255 * 128 */
+              for (int e = 0; e < 4; e++)
+                dot += (gint32) ((a >> (8 * e)) & 0xffu) * (gint32) (gint8) (guint8) (wq[j] >> (8 * e));
+              acc[j] += (guint32) dot;
+            }
+        }
+      for (int j = 0; j < t->nr; j++)
+        t->out[r * t->rs + j * t->cs] = (gint32) acc[j];
+    }
+}
+
+/* ---- x86 SIMD ------------------------------------------------------------ */
+
+#ifdef MRT_X86
+
+#define T_AVX2 __attribute__ ((target ("avx2")))
+#define T_AVXVNNI __attribute__ ((target ("avx2,avxvnni")))
+#define T_AVX512 __attribute__ ((target ("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+static inline guint32
+load_u32 (const guint32 *p)
+{
+  return *p;
+}
+
+/* -- ymm helpers (AVX2 and AVX-VNNI share them) -- */
+
+static inline T_AVX2 __m256i
+ymm_tail_mask (gsize left)
+{
+  return _mm256_cmpgt_epi32 (_mm256_set1_epi32 ((int) MIN (left, 8)), _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* x of a channel row (p NULL: a padding channel, x = 0); masked-out lanes read 0 */
+static inline T_AVX2 __m256i
+ymm_load (const gint32 *p, gsize i, __m256i m)
+{
+  return p ? _mm256_maskload_epi32 ((const int *) p + i, m) : _mm256_setzero_si256 ();
+}
+
+static inline T_AVX2 guint32
+ymm_or_lanes (__m256i v)
+{
+  __m128i x = _mm_or_si128 (_mm256_castsi256_si128 (v), _mm256_extracti128_si256 (v, 1));
+  x = _mm_or_si128 (x, _mm_shuffle_epi32 (x, 0x4e));
+  x = _mm_or_si128 (x, _mm_shuffle_epi32 (x, 0xb1));
+  return (guint32) _mm_cvtsi128_si32 (x);
+}
+
+T_AVX2 static guint32
+plane_row_u8_avx2 (const gint32 *const *src, gsize len, guint32 *dst)
+{
+  const __m256i off = _mm256_set1_epi32 (128);
+  __m256i orv = _mm256_setzero_si256 ();
+  for (gsize i = 0; i < len; i += 8)
+    {
+      __m256i m = ymm_tail_mask (len - i);
+      __m256i a0 = _mm256_add_epi32 (ymm_load (src[0], i, m), off);
+      __m256i a1 = _mm256_add_epi32 (ymm_load (src[1], i, m), off);
+      __m256i a2 = _mm256_add_epi32 (ymm_load (src[2], i, m), off);
+      __m256i a3 = _mm256_add_epi32 (ymm_load (src[3], i, m), off);
+      __m256i v = _mm256_or_si256 (_mm256_or_si256 (a0, _mm256_slli_epi32 (a1, 8)),
+                                   _mm256_or_si256 (_mm256_slli_epi32 (a2, 16), _mm256_slli_epi32 (a3, 24)));
+      orv = _mm256_or_si256 (orv, _mm256_or_si256 (_mm256_or_si256 (a0, a1), _mm256_or_si256 (a2, a3)));
+      _mm256_maskstore_epi32 ((int *) dst + i, m, v);
+    }
+  return ymm_or_lanes (orv);
+}
+
+T_AVX2 static guint32
+plane_row_s16_avx2 (const gint32 *const *src, gsize len, guint32 *dst)
+{
+  const __m256i off = _mm256_set1_epi32 (128), lo16 = _mm256_set1_epi32 (0xffff);
+  __m256i orv = _mm256_setzero_si256 ();
+  for (gsize i = 0; i < len; i += 8)
+    {
+      __m256i m = ymm_tail_mask (len - i);
+      __m256i x0 = ymm_load (src[0], i, m), x1 = ymm_load (src[1], i, m);
+      __m256i v = _mm256_or_si256 (_mm256_and_si256 (x0, lo16), _mm256_slli_epi32 (x1, 16));
+      orv = _mm256_or_si256 (orv, _mm256_or_si256 (_mm256_add_epi32 (x0, off), _mm256_add_epi32 (x1, off)));
+      _mm256_maskstore_epi32 ((int *) dst + i, m, v);
+    }
+  return ymm_or_lanes (orv);
+}
+
+/* Stores an 8 x 8 tile: rows acc[r] (lanes j). Transposed when rs == 1. */
+static inline T_AVX2 void
+ymm_store_tile (const Tile *t, __m256i a[8])
+{
+  if (t->cs == 1)
+    {
+      __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 (t->nr), _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+      for (int r = 0; r < t->mr; r++)
+        if (t->nr == 8)
+          _mm256_storeu_si256 ((__m256i *) (t->out + r * t->rs), a[r]);
+        else
+          _mm256_maskstore_epi32 (t->out + r * t->rs, mask, a[r]);
+    }
+  else
+    {
+      __m256i b[8], c[8], col[8];
+      __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 (t->mr), _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
+      for (int k = 0; k < 4; k++)
+        {
+          b[2 * k] = _mm256_unpacklo_epi32 (a[2 * k], a[2 * k + 1]);
+          b[2 * k + 1] = _mm256_unpackhi_epi32 (a[2 * k], a[2 * k + 1]);
+        }
+      for (int h = 0; h < 2; h++)
+        {
+          c[4 * h + 0] = _mm256_unpacklo_epi64 (b[4 * h + 0], b[4 * h + 2]);
+          c[4 * h + 1] = _mm256_unpackhi_epi64 (b[4 * h + 0], b[4 * h + 2]);
+          c[4 * h + 2] = _mm256_unpacklo_epi64 (b[4 * h + 1], b[4 * h + 3]);
+          c[4 * h + 3] = _mm256_unpackhi_epi64 (b[4 * h + 1], b[4 * h + 3]);
+        }
+      for (int m = 0; m < 4; m++)
+        {
+          col[m] = _mm256_permute2x128_si256 (c[m], c[4 + m], 0x20);
+          col[4 + m] = _mm256_permute2x128_si256 (c[m], c[4 + m], 0x31);
+        }
+      for (int j = 0; j < t->nr; j++)
+        if (t->mr == 8)
+          _mm256_storeu_si256 ((__m256i *) (t->out + j * t->cs), col[j]);
+        else
+          _mm256_maskstore_epi32 (t->out + j * t->cs, mask, col[j]);
+    }
+}
+
+#define YMM_TILE(NAME, TARGET, MAC)                                                       \
+  TARGET static void NAME (const Tile *t)                                                 \
+  {                                                                                       \
+    const guint32 *r0 = t->rows[0], *r1 = t->rows[1], *r2 = t->rows[2], *r3 = t->rows[3]; \
+    const guint32 *r4 = t->rows[4], *r5 = t->rows[5], *r6 = t->rows[6], *r7 = t->rows[7]; \
+    __m256i cb = _mm256_loadu_si256 ((const __m256i *) t->cb);                            \
+    __m256i a[8] = { cb, cb, cb, cb, cb, cb, cb, cb };                                    \
+    for (gsize q = 0; q < t->kq; q++)                                                     \
+      {                                                                                   \
+        gssize o = t->koff[q];                                                            \
+        __m256i wv = _mm256_loadu_si256 ((const __m256i *) (t->w + q * 8));               \
+        a[0] = MAC (a[0], _mm256_set1_epi32 ((int) load_u32 (r0 + o)), wv);               \
+        a[1] = MAC (a[1], _mm256_set1_epi32 ((int) load_u32 (r1 + o)), wv);               \
+        a[2] = MAC (a[2], _mm256_set1_epi32 ((int) load_u32 (r2 + o)), wv);               \
+        a[3] = MAC (a[3], _mm256_set1_epi32 ((int) load_u32 (r3 + o)), wv);               \
+        a[4] = MAC (a[4], _mm256_set1_epi32 ((int) load_u32 (r4 + o)), wv);               \
+        a[5] = MAC (a[5], _mm256_set1_epi32 ((int) load_u32 (r5 + o)), wv);               \
+        a[6] = MAC (a[6], _mm256_set1_epi32 ((int) load_u32 (r6 + o)), wv);               \
+        a[7] = MAC (a[7], _mm256_set1_epi32 ((int) load_u32 (r7 + o)), wv);               \
+      }                                                                                   \
+    ymm_store_tile (t, a);                                                                \
+  }
+
+/* int16 pairs: vpmaddwd, then vpaddd (see the exactness note at the top) */
+#define MAC_AVX2(acc, a, w) _mm256_add_epi32 ((acc), _mm256_madd_epi16 ((a), (w)))
+YMM_TILE (tile_avx2, T_AVX2, MAC_AVX2)
+
+/* u8 x s8 quadruples: vpdpbusd (VEX) */
+#define MAC_AVXVNNI(acc, a, w) _mm256_dpbusd_avx_epi32 ((acc), (a), (w))
+YMM_TILE (tile_avxvnni, T_AVXVNNI, MAC_AVXVNNI)
+
+/* -- zmm -- */
+
+static inline T_AVX512 __m512i
+zmm_load_u8 (const gint32 *p, gsize i, __mmask16 m)
+{
+  /* x + 128; a padding channel (p NULL) reads as x = 0; masked-out lanes as 0 */
+  const __m512i off = _mm512_set1_epi32 (128);
+  return p ? _mm512_maskz_add_epi32 (m, _mm512_maskz_loadu_epi32 (m, p + i), off) : _mm512_maskz_mov_epi32 (m, off);
+}
+
+T_AVX512 static guint32
+plane_row_u8_avx512 (const gint32 *const *src, gsize len, guint32 *dst)
+{
+  __m512i orv = _mm512_setzero_si512 ();
+  for (gsize i = 0; i < len; i += 16)
+    {
+      __mmask16 m = len - i >= 16 ? 0xffff : (__mmask16) ((1u << (len - i)) - 1);
+      __m512i a0 = zmm_load_u8 (src[0], i, m), a1 = zmm_load_u8 (src[1], i, m);
+      __m512i a2 = zmm_load_u8 (src[2], i, m), a3 = zmm_load_u8 (src[3], i, m);
+      __m512i v = _mm512_or_si512 (_mm512_or_si512 (a0, _mm512_slli_epi32 (a1, 8)),
+                                   _mm512_or_si512 (_mm512_slli_epi32 (a2, 16), _mm512_slli_epi32 (a3, 24)));
+      orv = _mm512_or_si512 (orv, _mm512_or_si512 (_mm512_or_si512 (a0, a1), _mm512_or_si512 (a2, a3)));
+      _mm512_mask_storeu_epi32 (dst + i, m, v);
+    }
+  return (guint32) _mm512_reduce_or_epi32 (orv);
+}
+
+T_AVX512 static guint32
+dense_row_u8_avx512 (const gint32 *x, gsize k, guint32 *dst)
+{
+  const __m512i off = _mm512_set1_epi32 (128);
+  __m512i orv = _mm512_setzero_si512 ();
+  gsize i = 0;
+  guint32 bad;
+
+  for (; i + 16 <= k; i += 16)
+    {
+      __m512i a = _mm512_add_epi32 (_mm512_loadu_si512 (x + i), off);
+      orv = _mm512_or_si512 (orv, a);
+      /* vpmovdb truncates to the low byte: a is in [0, 255] when in range */
+      _mm_storeu_si128 ((__m128i *) (dst + i / 4), _mm512_cvtepi32_epi8 (a));
+    }
+  bad = (guint32) _mm512_reduce_or_epi32 (orv);
+  if (i < k)
+    bad |= dense_row_u8_c (x + i, k - i, dst + i / 4);
+  return bad;
+}
+
+T_AVX512 static void
+tile_avx512 (const Tile *t)
+{
+  const guint32 *r0 = t->rows[0], *r1 = t->rows[1], *r2 = t->rows[2], *r3 = t->rows[3];
+  const guint32 *r4 = t->rows[4], *r5 = t->rows[5], *r6 = t->rows[6], *r7 = t->rows[7];
+  const guint32 *r8 = t->rows[8], *r9 = t->rows[9], *r10 = t->rows[10], *r11 = t->rows[11];
+  const guint32 *r12 = t->rows[12], *r13 = t->rows[13], *r14 = t->rows[14], *r15 = t->rows[15];
+  __m512i cb = _mm512_loadu_si512 (t->cb);
+  __m512i a0 = cb, a1 = cb, a2 = cb, a3 = cb, a4 = cb, a5 = cb, a6 = cb, a7 = cb;
+  __m512i a8 = cb, a9 = cb, a10 = cb, a11 = cb, a12 = cb, a13 = cb, a14 = cb, a15 = cb;
+  __m512i a[16];
+
+  for (gsize q = 0; q < t->kq; q++)
+    {
+      gssize o = t->koff[q];
+      __m512i wv = _mm512_loadu_si512 (t->w + q * 16);
+#define MAC(k) a##k = _mm512_dpbusd_epi32 (a##k, _mm512_set1_epi32 ((int) load_u32 (r##k + o)), wv)
+      MAC (0); MAC (1); MAC (2); MAC (3); MAC (4); MAC (5); MAC (6); MAC (7);
+      MAC (8); MAC (9); MAC (10); MAC (11); MAC (12); MAC (13); MAC (14); MAC (15);
+#undef MAC
+    }
+  a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = a4, a[5] = a5, a[6] = a6, a[7] = a7;
+  a[8] = a8, a[9] = a9, a[10] = a10, a[11] = a11, a[12] = a12, a[13] = a13, a[14] = a14, a[15] = a15;
+
+  if (t->cs == 1)
+    {
+      __mmask16 m = (__mmask16) ((1u << t->nr) - 1);
+      for (int r = 0; r < t->mr; r++)
+        _mm512_mask_storeu_epi32 (t->out + r * t->rs, m, a[r]);
+    }
+  else
+    {
+      /* 16 x 16 transpose: col[j][r] = a[r][j] */
+      __m512i b[16], c[16], d[4], e[4], f[4], g[4];
+      __mmask16 m = (__mmask16) ((1u << t->mr) - 1);
+      for (int k = 0; k < 8; k++)
+        {
+          b[2 * k] = _mm512_unpacklo_epi32 (a[2 * k], a[2 * k + 1]);
+          b[2 * k + 1] = _mm512_unpackhi_epi32 (a[2 * k], a[2 * k + 1]);
+        }
+      /* c[4 h + m], 128-bit lane L: rows 4h..4h+3 of column 4 L + m */
+      for (int h = 0; h < 4; h++)
+        {
+          c[4 * h + 0] = _mm512_unpacklo_epi64 (b[4 * h + 0], b[4 * h + 2]);
+          c[4 * h + 1] = _mm512_unpackhi_epi64 (b[4 * h + 0], b[4 * h + 2]);
+          c[4 * h + 2] = _mm512_unpacklo_epi64 (b[4 * h + 1], b[4 * h + 3]);
+          c[4 * h + 3] = _mm512_unpackhi_epi64 (b[4 * h + 1], b[4 * h + 3]);
+        }
+      for (int k = 0; k < 4; k++)
+        {
+          d[k] = _mm512_shuffle_i32x4 (c[k], c[4 + k], 0x88);
+          e[k] = _mm512_shuffle_i32x4 (c[k], c[4 + k], 0xdd);
+          f[k] = _mm512_shuffle_i32x4 (c[8 + k], c[12 + k], 0x88);
+          g[k] = _mm512_shuffle_i32x4 (c[8 + k], c[12 + k], 0xdd);
+        }
+      for (int k = 0; k < 4; k++)
+        {
+          __m512i col[4];
+          col[0] = _mm512_shuffle_i32x4 (d[k], f[k], 0x88); /* column k */
+          col[1] = _mm512_shuffle_i32x4 (e[k], g[k], 0x88); /* column 4 + k */
+          col[2] = _mm512_shuffle_i32x4 (d[k], f[k], 0xdd); /* column 8 + k */
+          col[3] = _mm512_shuffle_i32x4 (e[k], g[k], 0xdd); /* column 12 + k */
+          for (int l = 0; l < 4; l++)
+            if (4 * l + k < t->nr)
+              _mm512_mask_storeu_epi32 (t->out + (4 * l + k) * t->cs, m, col[l]);
+        }
+    }
+}
+
+static guint32
+avxvnni_cpu (void)
+{
+  unsigned int a, b, c, d;
+  if (!__builtin_cpu_supports ("avx2") || !__get_cpuid_count (7, 1, &a, &b, &c, &d))
+    return 0;
+  return (a >> 4) & 1; /* CPUID.(EAX=7,ECX=1):EAX[4] AVX-VNNI */
+}
+
+#endif /* MRT_X86 */
+
+static const Path paths[MRT_CVM_KERNEL_N_PATHS] = {
+  [MRT_CVM_KERNEL_SCALAR] = { MRT_CVM_KERNEL_SCALAR, "scalar", 4, SCALAR_MR, SCALAR_NR, tile_scalar, plane_row_u8_c,
+                              dense_row_u8_c },
+#ifdef MRT_X86
+  [MRT_CVM_KERNEL_AVX2] = { MRT_CVM_KERNEL_AVX2, "avx2", 2, 8, 8, tile_avx2, plane_row_s16_avx2, dense_row_s16_c },
+  [MRT_CVM_KERNEL_AVX_VNNI] = { MRT_CVM_KERNEL_AVX_VNNI, "avx-vnni", 4, 8, 8, tile_avxvnni, plane_row_u8_avx2,
+                                dense_row_u8_c },
+  [MRT_CVM_KERNEL_AVX512_VNNI] = { MRT_CVM_KERNEL_AVX512_VNNI, "avx512-vnni", 4, 16, 16, tile_avx512,
+                                   plane_row_u8_avx512, dense_row_u8_avx512 },
+#endif
+};
+
+#define MAX_MR 16
+
+static gint forced_path; /* atomic; 0: auto */
+
+const char *
+mrt_cvm_kernel_path_name (MrtCvmKernelPath path)
+{
+  static const char *const names[] = { "auto", "scalar", "avx2", "avx-vnni", "avx512-vnni" };
+  return path < MRT_CVM_KERNEL_N_PATHS ? names[path] : "?";
+}
+
+gboolean
+mrt_cvm_kernel_path_supported (MrtCvmKernelPath path)
+{
+  switch (path)
+    {
+    case MRT_CVM_KERNEL_AUTO:
+    case MRT_CVM_KERNEL_SCALAR:
+      return TRUE;
+#ifdef MRT_X86
+    case MRT_CVM_KERNEL_AVX2:
+      return __builtin_cpu_supports ("avx2");
+    case MRT_CVM_KERNEL_AVX_VNNI:
+      return avxvnni_cpu ();
+    case MRT_CVM_KERNEL_AVX512_VNNI:
+      return __builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw") &&
+             __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512vnni");
+#endif
+    default:
+      return FALSE;
+    }
+}
+
+static MrtCvmKernelPath
+best_path (void)
+{
+  static gsize done;
+  static MrtCvmKernelPath best;
+  if (g_once_init_enter (&done))
+    {
+      const char *env = g_getenv ("MRT_CVM_KERNEL"); /* for measurements: scalar, avx2, avx-vnni */
+      best = MRT_CVM_KERNEL_SCALAR;
+      for (int p = MRT_CVM_KERNEL_N_PATHS - 1; p > MRT_CVM_KERNEL_SCALAR; p--)
+        if (mrt_cvm_kernel_path_supported (p))
+          {
+            best = p;
+            break;
+          }
+      for (int p = MRT_CVM_KERNEL_SCALAR; env && p < MRT_CVM_KERNEL_N_PATHS; p++)
+        if (g_strcmp0 (env, mrt_cvm_kernel_path_name (p)) == 0 && mrt_cvm_kernel_path_supported (p))
+          best = p;
+      g_once_init_leave (&done, 1);
+    }
+  return best;
+}
+
+MrtCvmKernelPath
+mrt_cvm_kernel_path (void)
+{
+  gint p = g_atomic_int_get (&forced_path);
+  return p ? (MrtCvmKernelPath) p : best_path ();
+}
+
+gboolean
+mrt_cvm_kernel_force_path (MrtCvmKernelPath path)
+{
+  if (path >= MRT_CVM_KERNEL_N_PATHS || !mrt_cvm_kernel_path_supported (path))
+    return FALSE;
+  g_atomic_int_set (&forced_path, (gint) path);
+  return TRUE;
+}
+
+static _Thread_local MrtCvmKernelUsed last_used;
+
+MrtCvmKernelUsed
+mrt_cvm_kernel_last_used (void)
+{
+  return last_used;
+}
+
+/* ---- weights ----------------------------------------------------------- */
+
+typedef struct {
+  guint32 *w;   /* [groups][nob][kq][nr] */
+  gint32 *cb;   /* [groups][nob][nr] */
+  gsize kq;     /* taps per group: cq * kh * kw */
+  gint64 cq;    /* lane groups per pixel and group */
+  gint64 nob;   /* oc blocks per group */
+  gboolean ok;  /* every weight in [-128, 127] */
+} Packed;
+
+/* w: OIHW with I = icg; q = (cq * kh + ki) * kw + kj */
+static void
+pack_weights (const Path *p, gint64 groups, gint64 ocg, gint64 icg, gint64 kh, gint64 kw, const gint32 *w,
+              const gint32 *bias, Packed *pk)
+{
+  gint64 epl = p->epl, nr = p->nr;
+  guint32 bad = 0;
+
+  pk->cq = (icg + epl - 1) / epl;
+  pk->kq = (gsize) (pk->cq * kh * kw);
+  pk->nob = (ocg + nr - 1) / nr;
+  pk->w = g_new0 (guint32, (gsize) (groups * pk->nob) * pk->kq * (gsize) nr);
+  pk->cb = g_new0 (gint32, (gsize) (groups * pk->nob * nr));
+  for (gint64 g = 0; g < groups; g++)
+    for (gint64 ob = 0; ob < pk->nob; ob++)
+      for (gint64 j = 0; j < nr && ob * nr + j < ocg; j++)
+        {
+          gint64 oc = g * ocg + ob * nr + j;
+          guint32 *dst = pk->w + (gsize) (g * pk->nob + ob) * pk->kq * (gsize) nr + j;
+          guint32 sum = 0;
+          for (gint64 cq = 0; cq < pk->cq; cq++)
+            for (gint64 ki = 0; ki < kh; ki++)
+              for (gint64 kj = 0; kj < kw; kj++)
+                {
+                  guint32 v = 0;
+                  for (gint64 e = 0; e < epl && cq * epl + e < icg; e++)
+                    {
+                      gint32 x = w[((oc * icg + cq * epl + e) * kh + ki) * kw + kj];
+                      bad |= (guint32) x + 128u;
+                      sum += (guint32) x;
+                      v |= ((guint32) x & (epl == 4 ? 0xffu : 0xffffu)) << (32 / epl * e);
+                    }
+                  dst[((cq * kh + ki) * kw + kj) * nr] = v;
+                }
+          /* u8 activations carry +128: start at bias - 128 sum(w), modulo 2^32 */
+          pk->cb[(g * pk->nob + ob) * nr + j] = (gint32) ((bias ? (guint32) bias[oc] : 0u) - (epl == 4 ? 128u * sum : 0u));
+        }
+  pk->ok = (bad & ~0xffu) == 0;
+}
+
+static void
+packed_clear (Packed *pk)
+{
+  g_free (pk->w);
+  g_free (pk->cb);
+}
+
+/* ---- the direct int32 convolution (depthwise, fallback) ------------------ */
+
+typedef struct {
+  const MrtCvmConvGeom *g;
+  const gint32 *x, *w, *b;
+  gint32 *y;
+} DirectJob;
+
+#ifdef MRT_X86
+/* y[i] += x[i] * w, i < n, modulo 2^32 */
+T_AVX2 static void
+row_mac_avx2 (guint32 *y, const guint32 *x, guint32 w, gint64 n)
+{
+  __m256i wv = _mm256_set1_epi32 ((int) w);
+  gint64 i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      __m256i p = _mm256_mullo_epi32 (_mm256_loadu_si256 ((const __m256i *) (x + i)), wv);
+      _mm256_storeu_si256 ((__m256i *) (y + i), _mm256_add_epi32 (_mm256_loadu_si256 ((const __m256i *) (y + i)), p));
+    }
+  for (; i < n; i++)
+    y[i] += x[i] * w;
+}
+#endif
+
+static void
+row_mac_c (guint32 *y, const guint32 *x, guint32 w, gint64 n)
+{
+  for (gint64 i = 0; i < n; i++)
+    y[i] += x[i] * w;
+}
+
+static void
+direct_range (gpointer data, gsize begin, gsize end)
+{
+  const DirectJob *job = data;
+  const MrtCvmConvGeom *g = job->g;
+  gint64 icg = g->c / g->groups, ocg = g->oc / g->groups;
+  void (*row_mac) (guint32 *, const guint32 *, guint32, gint64) = row_mac_c;
+
+#ifdef MRT_X86
+  if (mrt_cvm_kernel_path () != MRT_CVM_KERNEL_SCALAR && __builtin_cpu_supports ("avx2"))
+    row_mac = row_mac_avx2;
+#endif
+  for (gsize item = begin; item < end; item++)
+    {
+      gint64 n = (gint64) item / g->oc, oc = (gint64) item % g->oc;
+      gint64 c0 = (oc / ocg) * icg;
+      guint32 *plane = (guint32 *) job->y + (n * g->oc + oc) * g->oh * g->ow;
+      guint32 bias = job->b ? (guint32) job->b[oc] : 0;
+
+      for (gint64 i = 0; i < g->oh * g->ow; i++)
+        plane[i] = bias;
+      for (gint64 ic = 0; ic < icg; ic++)
+        {
+          const guint32 *xc = (const guint32 *) job->x + (n * g->c + c0 + ic) * g->h * g->w;
+          for (gint64 ki = 0; ki < g->kh; ki++)
+            for (gint64 kj = 0; kj < g->kw; kj++)
+              {
+                /* products and sums modulo 2^32: the runtime's int32 arithmetic */
+                guint32 wv = (guint32) job->w[((oc * icg + ic) * g->kh + ki) * g->kw + kj];
+                gint64 offx = kj * g->dw - g->pw;
+                gint64 ox_lo, ox_hi;
+                if (wv == 0)
+                  continue;
+                /* the output columns with ox * sw + offx in [0, w) */
+                ox_lo = offx >= 0 ? 0 : (-offx + g->sw - 1) / g->sw;
+                ox_hi = g->w - offx <= 0 ? 0 : MIN (g->ow, (g->w - offx - 1) / g->sw + 1);
+                if (ox_lo >= ox_hi)
+                  continue;
+                for (gint64 oy = 0; oy < g->oh; oy++)
+                  {
+                    gint64 iy = oy * g->sh + ki * g->dh - g->ph;
+                    const guint32 *xr;
+                    guint32 *yr = plane + oy * g->ow;
+                    if (iy < 0 || iy >= g->h)
+                      continue;
+                    xr = xc + iy * g->w;
+                    if (g->sw == 1)
+                      row_mac (yr + ox_lo, xr + ox_lo + offx, wv, ox_hi - ox_lo);
+                    else
+                      for (gint64 ox = ox_lo; ox < ox_hi; ox++)
+                        yr[ox] += xr[ox * g->sw + offx] * wv;
+                  }
+              }
+        }
+    }
+}
+
+void
+mrt_cvm_conv2d_direct (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
+                       guint n_threads)
+{
+  DirectJob job = { g, x, w, bias, y };
+  gsize cost = (gsize) (g->oh * g->ow * (g->c / g->groups) * g->kh * g->kw);
+  mrt_cvm_parallel (n_threads, (gsize) (g->n * g->oc), cost, direct_range, &job);
+}
+
+/* ---- the int8 convolution ----------------------------------------------- */
+
+typedef struct {
+  const Path *p;
+  const MrtCvmConvGeom *g;
+  const gint32 *x;
+  gint32 *y;
+  Packed pk;
+  guint32 *act;     /* [n][groups][cq][hp][wp] */
+  gint64 hp, wp, icg, ocg;
+  gsize plane;      /* hp * wp */
+  gssize *koff;     /* [kq] */
+  gint64 tiles;     /* per image and group */
+  gint bad;         /* atomic: a value outside int8 */
+} ConvJob;
+
+static void
+convert_planes (gpointer data, gsize begin, gsize end)
+{
+  ConvJob *job = data;
+  const MrtCvmConvGeom *g = job->g;
+  gint64 epl = job->p->epl, cq_n = job->pk.cq;
+  guint32 zero = lane_zero (job->p->epl), bad = 0;
+
+  for (gsize item = begin; item < end; item++)
+    {
+      /* item = (n * groups + grp) * cq + cq */
+      gint64 cq = (gint64) item % cq_n, ng = (gint64) item / cq_n;
+      gint64 n = ng / g->groups, grp = ng % g->groups;
+      guint32 *dst = job->act + item * job->plane;
+      const gint32 *src[4] = { NULL, NULL, NULL, NULL };
+      gint64 c0 = grp * job->icg + cq * epl;
+
+      for (gint64 e = 0; e < epl; e++)
+        if (cq * epl + e < job->icg)
+          src[e] = job->x + (n * g->c + c0 + e) * g->h * g->w;
+      for (gsize i = 0; i < (gsize) (g->ph * job->wp); i++)
+        dst[i] = zero;
+      for (gint64 iy = 0; iy < g->h; iy++)
+        {
+          guint32 *row = dst + (iy + g->ph) * job->wp;
+          const gint32 *rs[4];
+          for (gint64 e = 0; e < 4; e++)
+            rs[e] = src[e] ? src[e] + iy * g->w : NULL;
+          for (gint64 i = 0; i < g->pw; i++)
+            row[i] = row[g->pw + g->w + i] = zero;
+          bad |= job->p->plane_row (rs, (gsize) g->w, row + g->pw);
+        }
+      for (gsize i = (gsize) ((g->ph + g->h) * job->wp); i < job->plane; i++)
+        dst[i] = zero;
+    }
+  if (bad & ~0xffu)
+    g_atomic_int_set (&job->bad, 1);
+}
+
+static void
+conv_tiles (gpointer data, gsize begin, gsize end)
+{
+  const ConvJob *job = data;
+  const MrtCvmConvGeom *g = job->g;
+  const Path *p = job->p;
+  gint64 npix = g->oh * g->ow, mr_max = p->mr;
+  const guint32 *rows[MAX_MR];
+  Tile t;
+
+  t.koff = job->koff;
+  t.kq = job->pk.kq;
+  t.rows = rows;
+  t.rs = 1;
+  t.cs = (gssize) npix;
+  for (gsize item = begin; item < end; item++)
+    {
+      /* item = (n * groups + grp) * tiles + tile */
+      gint64 tile = (gint64) item % job->tiles, ng = (gint64) item / job->tiles;
+      gint64 n = ng / g->groups, grp = ng % g->groups;
+      gint64 p0 = tile * mr_max;
+      const guint32 *base = job->act + (gsize) (ng * job->pk.cq) * job->plane;
+
+      gint64 oy = p0 / g->ow, ox = p0 % g->ow;
+
+      t.mr = (int) MIN (mr_max, npix - p0);
+      for (int r = 0; r < t.mr; r++)
+        {
+          rows[r] = base + oy * g->sh * job->wp + ox * g->sw;
+          if (++ox == g->ow)
+            ox = 0, oy++;
+        }
+      for (int r = t.mr; r < mr_max; r++)
+        rows[r] = rows[t.mr - 1];
+      for (gint64 ob = 0; ob < job->pk.nob; ob++)
+        {
+          gint64 oc0 = grp * job->ocg + ob * p->nr;
+          t.nr = (int) MIN (p->nr, job->ocg - ob * p->nr);
+          t.w = job->pk.w + (gsize) (grp * job->pk.nob + ob) * job->pk.kq * (gsize) p->nr;
+          t.cb = job->pk.cb + (grp * job->pk.nob + ob) * p->nr;
+          t.out = job->y + (n * g->oc + oc0) * npix + p0;
+          if (!g_getenv ("SKIP_KERNEL")) p->tile (&t);
+        }
+    }
+}
+
+/* Groups with fewer output channels than this run on the direct loops. */
+#define MIN_GEMM_OCG 4
+
+void
+mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
+                    guint n_threads)
+{
+  ConvJob job = { &paths[mrt_cvm_kernel_path ()], g, x, y };
+  gsize n_planes, act_len;
+
+  job.icg = g->c / g->groups;
+  job.ocg = g->oc / g->groups;
+  if (job.ocg < MIN_GEMM_OCG)
+    {
+      last_used = MRT_CVM_KERNEL_USED_DIRECT;
+      mrt_cvm_conv2d_direct (g, x, w, bias, y, n_threads);
+      return;
+    }
+  pack_weights (job.p, g->groups, job.ocg, job.icg, g->kh, g->kw, w, bias, &job.pk);
+  job.hp = g->h + 2 * g->ph;
+  job.wp = g->w + 2 * g->pw;
+  job.plane = (gsize) (job.hp * job.wp);
+  n_planes = (gsize) (g->n * g->groups * job.pk.cq);
+  act_len = n_planes * job.plane;
+  job.act = job.pk.ok ? g_try_new (guint32, act_len) : NULL;
+  if (job.act != NULL)
+    mrt_cvm_parallel (n_threads, n_planes, job.plane, convert_planes, &job);
+  if (job.act == NULL || g_atomic_int_get (&job.bad))
+    {
+      last_used = MRT_CVM_KERNEL_USED_FALLBACK;
+      mrt_cvm_conv2d_direct (g, x, w, bias, y, n_threads);
+    }
+  else
+    {
+      job.koff = g_new (gssize, job.pk.kq);
+      for (gint64 cq = 0; cq < job.pk.cq; cq++)
+        for (gint64 ki = 0; ki < g->kh; ki++)
+          for (gint64 kj = 0; kj < g->kw; kj++)
+            job.koff[(cq * g->kh + ki) * g->kw + kj] = (gssize) (cq * (gint64) job.plane + ki * g->dh * job.wp + kj * g->dw);
+      job.tiles = (g->oh * g->ow + job.p->mr - 1) / job.p->mr;
+      last_used = MRT_CVM_KERNEL_USED_GEMM;
+      if (!g_getenv ("SKIP_TILES"))
+      mrt_cvm_parallel (n_threads, (gsize) (g->n * g->groups * job.tiles),
+                        (gsize) job.p->mr * job.pk.kq * (gsize) (job.pk.nob * job.p->nr), conv_tiles, &job);
+      g_free (job.koff);
+    }
+  g_free (job.act);
+  packed_clear (&job.pk);
+}
+
+/* ---- the int8 dense ------------------------------------------------------ */
+
+typedef struct {
+  const Path *p;
+  gint64 m, k, units;
+  const gint32 *x, *w, *bias;
+  gint32 *y;
+  Packed pk;
+  guint32 *act;  /* [m][kq] */
+  gssize *koff;
+  gint bad;
+} DenseJob;
+
+static void
+dense_convert (gpointer data, gsize begin, gsize end)
+{
+  DenseJob *job = data;
+  guint32 bad = 0;
+  for (gsize m = begin; m < end; m++)
+    bad |= job->p->dense_row (job->x + m * job->k, (gsize) job->k, job->act + m * job->pk.kq);
+  if (bad & ~0xffu)
+    g_atomic_int_set (&job->bad, 1);
+}
+
+static void
+dense_tiles (gpointer data, gsize begin, gsize end)
+{
+  const DenseJob *job = data;
+  const Path *p = job->p;
+  const guint32 *rows[MAX_MR];
+  Tile t;
+
+  t.koff = job->koff;
+  t.kq = job->pk.kq;
+  t.rows = rows;
+  t.rs = (gssize) job->units;
+  t.cs = 1;
+  for (gsize tile = begin; tile < end; tile++)
+    {
+      gint64 m0 = (gint64) tile * p->mr;
+      t.mr = (int) MIN (p->mr, job->m - m0);
+      for (int r = 0; r < p->mr; r++)
+        rows[r] = job->act + (gsize) (m0 + MIN (r, t.mr - 1)) * job->pk.kq;
+      for (gint64 ob = 0; ob < job->pk.nob; ob++)
+        {
+          t.nr = (int) MIN (p->nr, job->units - ob * p->nr);
+          t.w = job->pk.w + (gsize) ob * job->pk.kq * (gsize) p->nr;
+          t.cb = job->pk.cb + ob * p->nr;
+          t.out = job->y + m0 * job->units + ob * p->nr;
+          p->tile (&t);
+        }
+    }
+}
+
+static void
+dense_exact_range (gpointer data, gsize begin, gsize end)
+{
+  const DenseJob *job = data;
+  for (gsize item = begin; item < end; item++)
+    {
+      gint64 m = (gint64) item / job->units, u = (gint64) item % job->units;
+      const gint32 *xr = job->x + m * job->k, *wr = job->w + u * job->k;
+      guint32 acc = job->bias ? (guint32) job->bias[u] : 0;
+      for (gint64 k = 0; k < job->k; k++)
+        acc += (guint32) xr[k] * (guint32) wr[k];
+      job->y[item] = (gint32) acc;
+    }
+}
+
+void
+mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
+                   guint n_threads)
+{
+  DenseJob job = { &paths[mrt_cvm_kernel_path ()], m, k, units, x, w, bias, y };
+
+  pack_weights (job.p, 1, units, k, 1, 1, w, bias, &job.pk);
+  job.act = job.pk.ok ? g_try_new (guint32, (gsize) m * job.pk.kq) : NULL;
+  if (job.act != NULL)
+    mrt_cvm_parallel (n_threads, (gsize) m, (gsize) k, dense_convert, &job);
+  if (job.act != NULL && !g_atomic_int_get (&job.bad))
+    {
+      job.koff = g_new (gssize, job.pk.kq);
+      for (gsize q = 0; q < job.pk.kq; q++)
+        job.koff[q] = (gssize) q;
+      last_used = MRT_CVM_KERNEL_USED_GEMM;
+      mrt_cvm_parallel (n_threads, (gsize) ((m + job.p->mr - 1) / job.p->mr),
+                        (gsize) job.p->mr * job.pk.kq * (gsize) (job.pk.nob * job.p->nr), dense_tiles, &job);
+      g_free (job.koff);
+      g_free (job.act);
+    }
+  else
+    {
+      /* the exact int32 loops */
+      g_free (job.act);
+      last_used = MRT_CVM_KERNEL_USED_FALLBACK;
+      mrt_cvm_parallel (n_threads, (gsize) (m * units), (gsize) k, dense_exact_range, &job);
+    }
+  packed_clear (&job.pk);
+}
