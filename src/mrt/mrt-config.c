@@ -472,6 +472,7 @@ mrt_config_from_ini (const MrtIni *ini, const char *base_dir, GError **error)
   c->notes = g_ptr_array_new_with_free_func (g_free);
   read_default (&r, c);
   c->prepare_dump = get_bool (&r, "PREPARE", "Dump", FALSE);
+  c->equalize = get_bool (&r, "PREPARE", "Equalize", FALSE);
   keys = raw (&r, "SPLIT_MODEL", "Keys");
   c->split_keys = keys ? mrt_config_parse_array (keys) : g_ptr_array_new_with_free_func (g_free);
   c->split_dump = get_bool (&r, "SPLIT_MODEL", "Dump", FALSE);

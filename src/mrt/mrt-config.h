@@ -64,6 +64,7 @@ typedef struct {
 
   /* PREPARE */
   gboolean prepare_dump;
+  gboolean equalize; /* extension: cross-layer equalization after prepare */
 
   /* SPLIT_MODEL */
   GPtrArray *split_keys; /* char*; empty: no split */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mrt-dataset.h"
+#include "mrt-equalize.h"
 #include "mrt-evaluate.h"
 #include "mrt-export.h"
 #include "mrt-mxnet.h"
@@ -470,6 +471,14 @@ stage_prepare (MrtState *in, const MrtConfig *c, const MrtProgress *p, GError **
   s = state_derive (in, MRT_STAGE_PREPARE);
   if (!(s->prepared = mrt_prepare (in->original, &shape, p, error)))
     return NULL;
+  if (c->equalize)
+    {
+      MrtModel *eq = mrt_equalize (s->prepared, NULL, error);
+      if (eq == NULL)
+        return NULL;
+      mrt_model_unref (s->prepared);
+      s->prepared = eq;
+    }
   if (c->prepare_dump && !save_checkpoint (s->prepared, c, ".prepare", error))
     return NULL;
   return g_steal_pointer (&s);

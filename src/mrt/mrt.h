@@ -22,3 +22,4 @@
 #include "mrt-pipeline.h"
 #include "mrt-prepare.h"
 #include "mrt-split.h"
+#include "mrt-equalize.h"
