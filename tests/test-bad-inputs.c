@@ -373,6 +373,23 @@ hostile_readers (const char *dir)
       g_clear_error (&error);
     }
 
+  /* CIFAR-10: a (sparse) batch file of 700 000 records, 2^31 + 2 916 352
+   * pixels: refused (or not even mapped, under the address-space cap) */
+  {
+    MrtShape input = mrt_shape_make (4, (gint64) -1, (gint64) 3, (gint64) 32, (gint64) 32);
+    g_autofree char *path = g_build_filename (dir, "test_batch.bin", NULL);
+    g_autoptr (MrtDataset) ds = NULL;
+    FILE *f = fopen (path, "wb");
+    g_assert_nonnull (f);
+    g_assert_cmpint (ftruncate (fileno (f), (off_t) 700000 * 3073), ==, 0);
+    fclose (f);
+    ds = mrt_dataset_open ("cifar10", dir, &input, &error);
+    g_assert_null (ds);
+    g_assert_error (error, MRT_DATASET_ERROR, MRT_DATASET_ERROR_FORMAT);
+    g_clear_error (&error);
+    g_unlink (path);
+  }
+
   /* configuration and dataset: a sample of 2^40 elements */
   {
     static const char ini_text[] = "[DEFAULT]\nModel_name=m\nInput_shape=(-1, 1048576, 1048576)\n"

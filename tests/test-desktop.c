@@ -515,6 +515,23 @@ copy_sample (void)
   return g_steal_pointer (&dir);
 }
 
+static void
+remove_tree (GFile *dir)
+{
+  g_autoptr (GFileEnumerator) children =
+    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (children && g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info)
+    if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+      remove_tree (child);
+    else
+      g_file_delete (child, NULL, NULL);
+  g_file_delete (dir, NULL, NULL);
+}
+
 static gboolean
 stages_done (gpointer data)
 {
@@ -532,6 +549,7 @@ test_screenshots (void)
   g_autofree char *sample = NULL;
   g_autofree char *json = NULL;
   g_autoptr (GFile) file = NULL;
+  StudioGraphView *view;
   StudioWindow *window;
 
   if (!dir)
@@ -554,7 +572,12 @@ test_screenshots (void)
        !stages_done (window) && g_get_monotonic_time () < end;)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (stages_done (window));
-  /* Past the "stages finished" toast. */
+  /* A quantized convolution selected shows the inspector; then wait out
+   * the "stages finished" toast. */
+  view = studio_window_get_graph_view (window);
+  g_assert_cmpuint (studio_graph_view_search (view, "batchnorm1"), >, 0);
+  g_assert_cmpint (studio_graph_view_search_next (view, FALSE), >=, 0);
+  studio_graph_view_search (view, NULL);
   spin (6000);
   save_png (GTK_WIDGET (window), dir, "main.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
@@ -562,6 +585,11 @@ test_screenshots (void)
   save_png (GTK_WIDGET (window), dir, "dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
+  spin (200);
+  {
+    g_autoptr (GFile) tmp = g_file_new_for_path (sample);
+    remove_tree (tmp);
+  }
 }
 
 static void

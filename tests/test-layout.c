@@ -1,6 +1,7 @@
 /* test-layout.c: the layered graph layout, without a display. */
 #include <math.h>
 
+#include "studio-graph-groups.h"
 #include "studio-layout.h"
 
 #define EPS 1e-6
@@ -522,6 +523,65 @@ test_crossings_networks (void)
   g_assert_cmpuint (layout_crossings (m, (Edge *) inc->data, inc->len), ==, 0);
 }
 
+/* ---- name-scope groups ----------------------------------------------------- */
+
+static guint
+chain_op (MrtModel *m, const char *name, guint in)
+{
+  MrtEntry e = { in, 0 };
+  return mrt_model_add_node (m, name, "relu", NULL, &e, 1);
+}
+
+static void
+test_groups_nested_and_convex (void)
+{
+  g_autoptr (MrtModel) m = mrt_model_new ();
+  g_autoptr (StudioGraphGroups) groups = NULL;
+  guint x = mrt_model_add_variable (m, "data"), a;
+  gint unit1, unit2, stage;
+
+  /* stage1_unit1 and stage1_unit2 nest in stage1. */
+  x = chain_op (m, "stage1_unit1_relu1", x);
+  x = chain_op (m, "stage1_unit1_relu2", x);
+  x = chain_op (m, "stage1_unit2_relu1", x);
+  x = chain_op (m, "stage1_unit2_relu2", x);
+  /* "odd" is not convex: odd_a -> other -> odd_b. Collapsed, it would
+   * make a cycle with "other", so it is no group. */
+  a = chain_op (m, "odd_a", x);
+  x = chain_op (m, "other", a);
+  x = mrt_model_add_node (m, "odd_b", "elemwise_add", NULL, (MrtEntry[]) { { x, 0 }, { a, 0 } }, 2);
+  x = chain_op (m, "tail0", x);
+  x = chain_op (m, "tail1", x);
+  x = chain_op (m, "tail2", x);
+  mrt_model_add_head (m, (MrtEntry) { x, 0 });
+
+  groups = studio_graph_groups_new (m);
+  g_assert_cmpuint (studio_graph_groups_get_n (groups), ==, 3);
+  unit1 = studio_graph_groups_of (groups, 1);
+  unit2 = studio_graph_groups_of (groups, 3);
+  stage = studio_graph_groups_get_parent (groups, (guint) unit1);
+  g_assert_cmpstr (studio_graph_groups_get_name (groups, (guint) unit1), ==, "stage1_unit1");
+  g_assert_cmpstr (studio_graph_groups_get_name (groups, (guint) stage), ==, "stage1");
+  g_assert_cmpint (studio_graph_groups_get_parent (groups, (guint) unit2), ==, stage);
+  g_assert_cmpuint (studio_graph_groups_get_n_ops (groups, (guint) stage), ==, 4);
+  g_assert_cmpuint (studio_graph_groups_get_last (groups, (guint) stage), ==, 4);
+  g_assert_true (studio_graph_groups_contains (groups, (guint) stage, 2));
+  g_assert_cmpint (studio_graph_groups_of (groups, 5), ==, -1); /* odd_a */
+  g_assert_cmpint (studio_graph_groups_of (groups, 0), ==, -1); /* data */
+
+  /* The box that shows a node: the outermost collapsed group. */
+  {
+    gboolean collapsed[3] = { FALSE, FALSE, FALSE };
+    g_assert_cmpint (studio_graph_groups_box_of (groups, 2, collapsed), ==, -1);
+    collapsed[unit1] = TRUE;
+    g_assert_cmpint (studio_graph_groups_box_of (groups, 2, collapsed), ==, unit1);
+    g_assert_cmpint (studio_graph_groups_box_of (groups, 3, collapsed), ==, -1);
+    collapsed[stage] = TRUE;
+    g_assert_cmpint (studio_graph_groups_box_of (groups, 2, collapsed), ==, stage);
+    g_assert_cmpint (studio_graph_groups_box_of (groups, 3, collapsed), ==, stage);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -541,5 +601,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/layout/crossings/untangled", test_crossings_untangled);
   g_test_add_func ("/layout/crossings/two-layer-near-optimal", test_crossings_two_layer_near_optimal);
   g_test_add_func ("/layout/crossings/networks", test_crossings_networks);
+  g_test_add_func ("/layout/groups", test_groups_nested_and_convex);
   return g_test_run ();
 }

@@ -180,20 +180,31 @@ remove_tree (const char *path)
 
 /* The main loop is measured with a 2 ms timeout at default priority: the
  * time between two of its runs is how long the loop was kept from
- * iterating. On a loaded machine part of that is the kernel running other
- * processes, which no code of ours can prevent; /proc/thread-self/schedstat
- * tells how long the thread waited for a CPU, so the test also knows the
- * gap without it: the time the loop was really blocked (running our code,
- * or sleeping in a call that should not have been made there). */
+ * iterating. Three numbers per gap:
+ *   wall     the plain gap;
+ *   blocked  the gap minus the time the thread waited for a CPU
+ *            (/proc/thread-self/schedstat): what is left is our own work
+ *            plus sleeps in calls made from the main thread;
+ *   cpu      the main thread's CPU time in the gap: our own work only.
+ * On a machine busier than its CPU count the first two mostly measure the
+ * machine (other processes, and an Xvfb that gets too little CPU to answer
+ * the toolkit quickly), so the test then asserts the third. */
 typedef struct {
   StudioStageRunner *runner;
-  gint64 last, last_wait;
-  double max_gap_ms;     /* wall clock */
-  double max_blocked_ms; /* wall clock minus time spent waiting for a CPU */
+  gint64 last, last_wait, last_cpu;
+  double max_wall_ms, max_blocked_ms, max_cpu_ms;
   guint samples;
   guint source;
   gboolean paused; /* the test itself is busy (screenshots) */
 } GapProbe;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 /* Nanoseconds this thread has waited on a run queue, or -1. */
 static gint64
@@ -214,7 +225,7 @@ static gboolean
 probe_tick (gpointer data)
 {
   GapProbe *p = data;
-  gint64 now = g_get_monotonic_time (), wait = runqueue_wait_ns ();
+  gint64 now = g_get_monotonic_time (), wait = runqueue_wait_ns (), cpu = thread_cpu_us ();
 
   if (!p->paused && studio_stage_runner_get_current_stage (p->runner) == MRT_STAGE_EVALUATION)
     {
@@ -222,18 +233,14 @@ probe_tick (gpointer data)
         {
           double gap = (now - p->last) / 1000.0;
           double waited = wait >= 0 && p->last_wait >= 0 ? (wait - p->last_wait) / 1e6 : 0;
-          p->max_gap_ms = MAX (p->max_gap_ms, gap);
+          p->max_wall_ms = MAX (p->max_wall_ms, gap);
           p->max_blocked_ms = MAX (p->max_blocked_ms, gap - waited);
-          if (g_getenv ("GAP_DEBUG") && gap - waited > 15)
-            {
-              struct timespec ts;
-              clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
-              g_printerr ("gap %.1f waited %.1f cpu-now %.1f\n", gap, waited, ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
-            }
+          p->max_cpu_ms = MAX (p->max_cpu_ms, (cpu - p->last_cpu) / 1000.0);
           p->samples++;
         }
       p->last = now;
       p->last_wait = wait;
+      p->last_cpu = cpu;
     }
   else
     p->last = 0;
@@ -398,6 +405,15 @@ test_cancel (void)
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_MERGE_MODEL), ==, STUDIO_STAGE_STATUS_DONE);
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_EVALUATION), ==, STUDIO_STAGE_STATUS_NONE);
   g_assert_null (studio_stage_runner_get_error (runner, MRT_STAGE_EVALUATION));
+
+  /* a new model while a stage runs: the job ends at once, and what the
+   * old worker still returns is dropped */
+  g_assert_true (studio_stage_runner_run (runner, MRT_STAGE_EVALUATION, &error));
+  studio_stage_runner_set_model (runner, model);
+  g_assert_false (studio_stage_runner_get_running (runner));
+  settle (1500);
+  for (MrtStage s = STUDIO_STAGE_FIRST; s <= STUDIO_STAGE_LAST; s++)
+    g_assert_cmpint (studio_stage_runner_get_status (runner, s), ==, STUDIO_STAGE_STATUS_NONE);
   remove_tree (tmp);
 }
 
@@ -479,14 +495,18 @@ run_all_measured (StudioWindow *window, StudioStageRunner *runner)
   probe.paused = FALSE;
   g_assert_true (wait_for (job_done, runner, 120000));
   g_source_remove (probe.source);
-  g_test_message ("main loop while evaluating: largest gap %.1f ms, blocked %.1f ms at most (%u iterations)",
-                  probe.max_gap_ms, probe.max_blocked_ms, probe.samples);
+  g_test_message ("main loop while evaluating, largest gaps over %u iterations: %.1f ms wall, %.1f ms blocked, "
+                  "%.1f ms on the CPU",
+                  probe.samples, probe.max_wall_ms, probe.max_blocked_ms, probe.max_cpu_ms);
   g_assert_cmpuint (probe.samples, >, 20);
-  g_assert_cmpfloat (probe.max_blocked_ms, <=, MAX_GAP_MS);
+  g_assert_cmpfloat (probe.max_cpu_ms, <=, MAX_GAP_MS);
   if (!machine_overloaded ())
-    g_assert_cmpfloat (probe.max_gap_ms, <=, MAX_GAP_MS);
+    {
+      g_assert_cmpfloat (probe.max_blocked_ms, <=, MAX_GAP_MS);
+      g_assert_cmpfloat (probe.max_wall_ms, <=, MAX_GAP_MS);
+    }
   else
-    g_test_message ("load average above the CPU count: the wall-clock gap is not asserted");
+    g_test_message ("load average above the CPU count: only the CPU time is asserted");
   for (MrtStage s = STUDIO_STAGE_FIRST; s <= STUDIO_STAGE_LAST; s++)
     g_assert_cmpint (studio_stage_runner_get_status (runner, s), ==, STUDIO_STAGE_STATUS_DONE);
 }
@@ -511,6 +531,10 @@ check_accuracy (StudioWindow *window, StudioStageRunner *runner)
                     ==, ev->layers->len);
   studio_results_pane_show_page (pane, "accuracy");
   save_screenshot (GTK_WIDGET (window), "accuracy.png");
+  /* with room for the per-class table and the SQNR chart */
+  gtk_paned_set_position (GTK_PANED (gtk_widget_get_parent (GTK_WIDGET (pane))), 60);
+  save_screenshot (GTK_WIDGET (window), "accuracy-full.png");
+  gtk_paned_set_position (GTK_PANED (gtk_widget_get_parent (GTK_WIDGET (pane))), 430);
 }
 
 /* Clicking an SQNR bar selects that node on the canvas. */
@@ -567,6 +591,24 @@ check_histogram (StudioWindow *window, StudioStageRunner *runner, const char *na
   save_screenshot (GTK_WIDGET (window), "histogram-override.png");
 }
 
+/* Setting Lambda shows the |μ| + λσ marker and puts calibration out of date. */
+static void
+check_lambda (StudioWindow *window, StudioStageRunner *runner)
+{
+  StudioResultsPane *pane = studio_window_get_results_pane (window);
+  GtkWidget *row = studio_stage_panel_get_option_row (studio_window_get_stage_panel (window), "CALIBRATION", "Lambda");
+  const char *text;
+
+  g_assert_cmpstr (gtk_label_get_text (studio_results_pane_get_stat_label (pane, "lambda")), ==,
+                   "— (Lambda not set)");
+  gtk_editable_set_text (GTK_EDITABLE (row), "10");
+  g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_CALIBRATION), ==, STUDIO_STAGE_STATUS_STALE);
+  text = gtk_label_get_text (studio_results_pane_get_stat_label (pane, "lambda"));
+  g_assert_nonnull (strstr (text, "λ = 10"));
+  studio_results_pane_show_page (pane, "calibration");
+  save_screenshot (GTK_WIDGET (window), "histogram-lambda.png");
+}
+
 static void
 check_export (StudioWindow *window, StudioStageRunner *runner, const char *tmp)
 {
@@ -595,6 +637,47 @@ check_export (StudioWindow *window, StudioStageRunner *runner, const char *tmp)
    * threshold override, but the project's compile result stays out of date */
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_MERGE_MODEL), ==, STUDIO_STAGE_STATUS_DONE);
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_COMPILATION), ==, STUDIO_STAGE_STATUS_STALE);
+}
+
+/* Save writes the .ini in place, with the threshold override in it. */
+static void
+check_save (StudioWindow *window, const char *ini)
+{
+  StudioProject *project = studio_window_get_project (window);
+  g_autoptr (MrtIni) saved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (studio_project_is_modified (project));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save-project", NULL));
+  g_assert_false (studio_project_is_modified (project));
+  saved = mrt_ini_load (ini, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (mrt_ini_get (saved, "QUANTIZATION", "Thresholds"), "relu1"));
+}
+
+/* A stage that fails shows its whole error in a dialog and is marked. */
+static void
+check_failure (StudioWindow *window, StudioStageRunner *runner, const char *tmp)
+{
+  StudioStagePanel *panel = studio_window_get_stage_panel (window);
+  GtkWidget *row = studio_stage_panel_get_option_row (panel, "CALIBRATION", "Dataset_dir");
+  g_autofree char *old = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+  AdwMessageDialog *dialog = NULL;
+
+  /* a folder without the dataset: valid settings, failing stage */
+  gtk_editable_set_text (GTK_EDITABLE (row), tmp);
+  g_assert_null (studio_stage_panel_get_config_error (panel));
+  g_signal_emit_by_name (studio_stage_panel_get_run_button (panel, MRT_STAGE_CALIBRATION), "clicked");
+  g_assert_true (wait_for (job_done, runner, 30000));
+  g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_CALIBRATION), ==, STUDIO_STAGE_STATUS_FAILED);
+  g_assert_true (wait_for (find_message_dialog, &dialog, 10000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Calibrate Failed");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   studio_stage_runner_get_error (runner, MRT_STAGE_CALIBRATION)->message);
+  save_screenshot (GTK_WIDGET (window), "stage-failed.png");
+  save_screenshot (GTK_WIDGET (dialog), "stage-failed-dialog.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (row), old);
 }
 
 /* Closing with unsaved changes asks first. */
@@ -653,6 +736,9 @@ test_window (void)
   check_histogram (window, runner, "relu1");
   save_screenshot (GTK_WIDGET (window), "stages-stale.png");
   check_export (window, runner, tmp);
+  check_save (window, ini);
+  check_lambda (window, runner);
+  check_failure (window, runner, tmp);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   studio_results_pane_show_page (studio_window_get_results_pane (window), "accuracy");
   save_screenshot (GTK_WIDGET (window), "accuracy-dark.png");

@@ -419,7 +419,13 @@ load_cifar (MrtDataset *ds, MrtShape *native, GError **error)
     }
   ds->n = len / CIFAR_RECORD;
   shape = mrt_shape_make (4, ds->n, (gint64) 3, (gint64) 32, (gint64) 32);
-  ds->raw = mrt_tensor_new (MRT_DTYPE_U8, &shape);
+  /* a file of more than MRT_MAX_ELEMENTS pixels is refused, not an abort */
+  ds->raw = mrt_tensor_try_new (MRT_DTYPE_U8, &shape, &local);
+  if (ds->raw == NULL)
+    {
+      g_set_error (error, MRT_DATASET_ERROR, MRT_DATASET_ERROR_FORMAT, "“%s”: %s", path, local->message);
+      return FALSE;
+    }
   ds->labels = g_new (float, ds->n);
   for (gint64 i = 0; i < ds->n; i++)
     {

@@ -110,6 +110,32 @@ layer_errors (const MrtState *s, MrtTensor *x, GPtrArray *layers)
   g_hash_table_unref (qc.outputs);
 }
 
+/* ---- the quantized model of one batch, on a worker thread ---- */
+
+/* While the calling thread runs the float model on a batch, a worker runs
+ * the quantized one on the CVM executor (each side uses the cores its
+ * kernels' own thread pools give it; together they keep every core busy
+ * through the other side's serial parts). The results are joined before
+ * anything is counted or printed, so both stay in batch order. */
+typedef struct {
+  MrtCvmExec *exec;
+  const MrtState *s;
+  MrtTensor *x;
+  GPtrArray *out; /* dequantized outputs, or NULL and error */
+  GError *error;
+} QuantJob;
+
+static gpointer
+quant_job_run (gpointer data)
+{
+  QuantJob *job = data;
+  g_autoptr (MrtTensor) xq = mrt_quantize_input (job->x, job->s->input_scale, job->s->input_precision);
+  g_autoptr (GPtrArray) raw = mrt_cvm_exec_run (job->exec, xq, NULL, &job->error);
+  if (raw != NULL)
+    job->out = mrt_dequantize_outputs (raw, job->s->oscales);
+  return NULL;
+}
+
 /* ---- accuracy ---- */
 
 static void
@@ -140,6 +166,7 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
   MrtShape cvm_shape = { 0 };
   MrtAccuracy fa = { 0 }, qa = { 0 };
   int iters = c->iter_num > 0 ? c->iter_num : G_MAXINT;
+  gboolean serial = g_strcmp0 (g_getenv ("MRT_EVAL_SERIAL"), "1") == 0;
 
   if (!(ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, error)))
     return NULL;
@@ -160,10 +187,6 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
             return NULL;
           break;
         }
-      if (!(fout = mrt_model_forward1 (s->original, x, error)))
-        return NULL;
-      if (ev == NULL)
-        ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
       /* one checked executor per batch shape (the last batch may be smaller) */
       if (cvm == NULL || !mrt_shape_equal (&cvm_shape, &x->shape))
         {
@@ -174,12 +197,28 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
             return NULL;
         }
       {
-        g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
-        g_autoptr (GPtrArray) raw = mrt_cvm_exec_run (exec, xq, NULL, error);
-        if (raw == NULL)
-          return NULL;
-        qout = mrt_dequantize_outputs (raw, s->oscales);
+        QuantJob job = { exec, s, x };
+        /* MRT_EVAL_SERIAL=1: one after the other (the benchmark's baseline) */
+        GThread *worker = serial ? NULL : g_thread_try_new ("mrt-eval-cvm", quant_job_run, &job, NULL);
+        if (worker == NULL)
+          quant_job_run (&job);
+        fout = mrt_model_forward1 (s->original, x, error);
+        if (worker != NULL)
+          g_thread_join (worker);
+        qout = job.out;
+        if (fout == NULL)
+          {
+            g_clear_error (&job.error);
+            return NULL;
+          }
+        if (qout == NULL)
+          {
+            g_propagate_error (error, job.error);
+            return NULL;
+          }
       }
+      if (ev == NULL)
+        ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
       if (!mrt_accuracy_update (&fa, fout, labels, error) ||
           !mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
         return NULL;

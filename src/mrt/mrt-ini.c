@@ -219,24 +219,26 @@ MrtIni *
 mrt_ini_parse (const char *text, const char *fname, GError **error)
 {
   g_autoptr (MrtIni) ini = mrt_ini_new ();
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = g_strv_length (lines);
+  const char *p = text;
 
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, MRT_INI_ERROR, MRT_INI_ERROR_SYNTAX, "%s is not UTF-8 text", fname);
       return NULL;
     }
-  /* a final newline does not make an extra line */
-  if (n > 0 && lines[n - 1][0] == '\0')
-    n--;
-  for (guint i = 0; i < n; i++)
+  /* Lines end with "\n", "\r\n" or a lone "\r", like Python's universal
+   * newlines; a final line break does not make an extra line. (Splitting on
+   * "\n" alone kept a '\r' of "\r\r\n" in the line, so the text changed on
+   * every save and reload: found by fuzzing.) */
+  while (*p)
     {
-      char *l = lines[i];
-      gsize len = strlen (l);
-      if (len && l[len - 1] == '\r')
-        l[len - 1] = '\0';
-      g_ptr_array_add (ini->lines, g_strdup (l));
+      gsize len = strcspn (p, "\r\n");
+      g_ptr_array_add (ini->lines, g_strndup (p, len));
+      p += len;
+      if (p[0] == '\r' && p[1] == '\n')
+        p += 2;
+      else if (*p)
+        p++;
     }
   if (!reindex (ini, fname, error))
     return NULL;

@@ -438,8 +438,6 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
       json_error (error, g->fname, "not a symbol: arrays and objects nest more than %d levels deep", MAX_JSON_DEPTH);
       return FALSE;
     }
-  /* json-glib quotes raw input in its parse errors: refuse invalid UTF-8
-   * (and NUL bytes) first, so that messages stay UTF-8 */
   if (!g_utf8_validate (json, len, NULL))
     {
       json_error (error, g->fname, "not valid JSON: the text is not UTF-8 (or holds a NUL byte)");
@@ -447,7 +445,10 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
     }
   if (!json_parser_load_from_data (parser, json, len, &local))
     {
-      json_error (error, g->fname, "not valid JSON: %s", local->message);
+      /* json-glib quotes the offending token cut at a byte count, which can
+       * split a character: keep the message UTF-8 (found by fuzzing) */
+      g_autofree char *msg = g_utf8_make_valid (local->message, -1);
+      json_error (error, g->fname, "not valid JSON: %s", msg);
       return FALSE;
     }
   root = json_parser_get_root (parser);

@@ -307,7 +307,9 @@ compare_rows (gconstpointer a, gconstpointer b, gpointer data)
 static void
 build_class_view (StudioAccuracyView *self)
 {
-  const char *titles[N_COLS] = { _("Class"), _("Samples"), _("Float"), _("Quantized"), _("Difference") };
+  /* TRANSLATORS: column titles of the per-class table; Δ is quantized minus float */
+  const char *titles[N_COLS] = { _("Class"), _("Samples"), _("Float"), _("Quantized"), _("Δ") };
+  static const int widths[N_COLS] = { -1, 76, 76, 90, 76 };
   GtkSortListModel *sorted;
   GtkNoSelection *selection;
 
@@ -321,6 +323,7 @@ build_class_view (StudioAccuracyView *self)
       column = gtk_column_view_column_new (titles[c], factory);
       gtk_column_view_column_set_sorter (column, sorter);
       gtk_column_view_column_set_expand (column, c == COL_CLASS);
+      gtk_column_view_column_set_fixed_width (column, widths[c]);
       gtk_column_view_append_column (self->class_view, column);
       g_object_unref (sorter);
       g_object_unref (column);

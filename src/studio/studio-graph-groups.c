@@ -1,17 +1,26 @@
-/* studio-graph-groups.c: name-scope groups of a model's nodes. */
+/* studio-graph-groups.c: nested name-scope groups of a model's nodes.
+ *
+ * Every scope seen (and every scope of a scope) starts as a candidate;
+ * candidates that fail the rules in the header are dropped, and the rest
+ * are renumbered with each one's parent the nearest surviving enclosing
+ * candidate. */
 #include "studio-graph-groups.h"
 
 #define MIN_GROUP_OPS 2
+/* A group holding nearly the whole model would collapse it to one box. */
+#define MAX_GROUP_SHARE 0.8
 
 typedef struct {
   char *name;
+  gint parent;  /* candidate, then group index after pruning */
   guint n_ops;
-  guint last;
+  guint first, last;
+  gint keep;    /* new index, or -1 */
 } Group;
 
 struct _StudioGraphGroups {
   GArray *groups; /* Group */
-  gint *group_of; /* per model node */
+  gint *group_of; /* per model node: innermost group */
   guint n_nodes;
 };
 
@@ -35,52 +44,43 @@ group_clear (gpointer p)
   g_free (((Group *) p)->name);
 }
 
-/* A path that leaves the group and re-enters it would become a cycle once
- * the group is one box. Nodes are in topological order, so such a path only
- * runs through nodes between the group's first and last member: one pass
- * over that span marks what is reachable from the group from outside. */
-static gboolean
-is_convex (const MrtModel *model, const gint *group_of, gint g, guint first, guint last, gboolean *reached)
+static Group *
+group_at (GArray *groups, gint g)
 {
-  gboolean convex = TRUE;
-  for (guint i = first; i <= last && convex; i++)
-    {
-      const MrtNode *n = mrt_model_node (model, i);
-      gboolean inside = group_of[i] == g;
-      reached[i] = FALSE;
-      for (guint j = 0; j < n->n_inputs; j++)
-        {
-          guint from = n->inputs[j].node;
-          gboolean from_inside = group_of[from] == g;
-          gboolean from_reached = from >= first && from < i && reached[from];
-          if (inside && from_reached)
-            convex = FALSE;
-          else if (!inside && (from_inside || from_reached))
-            reached[i] = TRUE;
-        }
-    }
-  return convex;
+  return &g_array_index (groups, Group, g);
+}
+
+/* The candidate for a scope, created with its enclosing scopes as needed. */
+static gint
+candidate (GArray *groups, GHashTable *index, const char *scope)
+{
+  gpointer found;
+  g_autofree char *outer = NULL;
+  gint parent, id;
+
+  if (g_hash_table_lookup_extended (index, scope, NULL, &found))
+    return GPOINTER_TO_INT (found);
+  outer = studio_graph_scope_of (scope);
+  parent = outer ? candidate (groups, index, outer) : -1;
+  Group grp = { g_strdup (scope), parent, 0, G_MAXUINT, 0, -1 };
+  id = (gint) groups->len;
+  g_array_append_val (groups, grp);
+  g_hash_table_insert (index, g_strdup (scope), GINT_TO_POINTER (id));
+  return id;
 }
 
 /* Scopes of operators, then parameters adopt their consumers' group. */
 static void
-assign_scopes (StudioGraphGroups *self, const MrtModel *model, GHashTable *index)
+assign_scopes (StudioGraphGroups *self, const MrtModel *model)
 {
+  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   for (guint i = 0; i < self->n_nodes; i++)
     {
       const MrtNode *n = mrt_model_node (model, i);
       g_autofree char *scope = NULL;
-      gpointer found;
-      if (mrt_node_is_variable (n) || !(scope = studio_graph_scope_of (n->name)))
-        continue;
-      if (!g_hash_table_lookup_extended (index, scope, NULL, &found))
-        {
-          Group grp = { g_strdup (scope), 0, i };
-          found = GUINT_TO_POINTER (self->groups->len);
-          g_array_append_val (self->groups, grp);
-          g_hash_table_insert (index, g_steal_pointer (&scope), found);
-        }
-      self->group_of[i] = (gint) GPOINTER_TO_UINT (found);
+      if (!mrt_node_is_variable (n) && (scope = studio_graph_scope_of (n->name)))
+        self->group_of[i] = candidate (self->groups, index, scope);
     }
   for (guint i = 0; i < self->n_nodes; i++)
     {
@@ -97,41 +97,106 @@ assign_scopes (StudioGraphGroups *self, const MrtModel *model, GHashTable *index
             self->group_of[from] = -2;
         }
     }
+  for (guint i = 0; i < self->n_nodes; i++)
+    self->group_of[i] = MAX (self->group_of[i], -1);
 }
 
-/* Keeps the groups worth collapsing and renumbers them densely. */
+static gboolean
+holds (GArray *groups, gint inner, gint g)
+{
+  for (; inner >= 0; inner = group_at (groups, inner)->parent)
+    if (inner == g)
+      return TRUE;
+  return FALSE;
+}
+
+/* A path that leaves the group and re-enters it would become a cycle once
+ * the group is one box. Nodes are in topological order, so such a path only
+ * runs through nodes between the group's first and last member: one pass
+ * over that span marks what is reachable from the group from outside. */
+static gboolean
+is_convex (StudioGraphGroups *self, const MrtModel *model, gint g, gboolean *reached)
+{
+  Group *grp = group_at (self->groups, g);
+  for (guint i = grp->first; i <= grp->last; i++)
+    {
+      const MrtNode *n = mrt_model_node (model, i);
+      gboolean inside = holds (self->groups, self->group_of[i], g);
+      reached[i] = FALSE;
+      for (guint j = 0; j < n->n_inputs; j++)
+        {
+          guint from = n->inputs[j].node;
+          gboolean from_reached = from >= grp->first && from < i && reached[from];
+          if (inside && from_reached)
+            return FALSE;
+          if (!inside && (from_reached || holds (self->groups, self->group_of[from], g)))
+            reached[i] = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+count_members (StudioGraphGroups *self, const MrtModel *model, guint *total_ops)
+{
+  *total_ops = 0;
+  for (guint i = 0; i < self->n_nodes; i++)
+    {
+      gboolean op = !mrt_node_is_variable (mrt_model_node (model, i));
+      *total_ops += op;
+      for (gint g = self->group_of[i]; g >= 0; g = group_at (self->groups, g)->parent)
+        {
+          Group *grp = group_at (self->groups, g);
+          grp->first = MIN (grp->first, i);
+          grp->last = MAX (grp->last, i);
+          grp->n_ops += op;
+        }
+    }
+}
+
+/* Keeps the groups worth collapsing, innermost first (candidates are
+ * created outer-first, so children have higher ids), and renumbers them. */
 static void
 prune (StudioGraphGroups *self, const MrtModel *model)
 {
-  g_autofree guint *first = g_new (guint, self->groups->len);
-  g_autofree gint *remap = g_new (gint, self->groups->len);
   g_autofree gboolean *reached = g_new0 (gboolean, MAX (self->n_nodes, 1));
+  g_autofree guint *kept_child_ops = g_new0 (guint, MAX (self->groups->len, 1));
   g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (Group));
+  guint total_ops;
 
-  for (guint g = 0; g < self->groups->len; g++)
-    first[g] = G_MAXUINT;
-  for (guint i = 0; i < self->n_nodes; i++)
+  count_members (self, model, &total_ops);
+  for (guint k = self->groups->len; k-- > 0;)
     {
-      gint g = self->group_of[i];
-      if (g < 0)
-        continue;
-      Group *grp = &g_array_index (self->groups, Group, g);
-      first[g] = MIN (first[g], i);
-      grp->last = i;
-      grp->n_ops += !mrt_node_is_variable (mrt_model_node (model, i));
+      Group *grp = group_at (self->groups, (gint) k);
+      gboolean keep = grp->n_ops >= MIN_GROUP_OPS && grp->n_ops <= total_ops * MAX_GROUP_SHARE &&
+                      grp->n_ops != kept_child_ops[k] && is_convex (self, model, (gint) k, reached);
+      if (keep)
+        grp->keep = 0;
+      if (grp->parent >= 0)
+        kept_child_ops[grp->parent] = MAX (kept_child_ops[grp->parent], keep ? grp->n_ops : kept_child_ops[k]);
     }
-  for (guint g = 0; g < self->groups->len; g++)
+  /* Renumber in candidate order, so outer groups come before their children. */
+  for (guint k = 0; k < self->groups->len; k++)
     {
-      Group *grp = &g_array_index (self->groups, Group, g);
-      remap[g] = -1;
-      if (grp->n_ops < MIN_GROUP_OPS || !is_convex (model, self->group_of, (gint) g, first[g], grp->last, reached))
+      Group *grp = group_at (self->groups, (gint) k);
+      gint p = grp->parent;
+      while (p >= 0 && group_at (self->groups, p)->keep < 0)
+        p = group_at (self->groups, p)->parent;
+      if (grp->keep < 0)
         continue;
-      remap[g] = (gint) kept->len;
-      g_array_append_val (kept, *grp);
+      grp->keep = (gint) kept->len;
+      Group copy = *grp;
+      copy.parent = p >= 0 ? group_at (self->groups, p)->keep : -1;
+      g_array_append_val (kept, copy);
       grp->name = NULL; /* moved */
     }
   for (guint i = 0; i < self->n_nodes; i++)
-    self->group_of[i] = self->group_of[i] < 0 ? -1 : remap[self->group_of[i]];
+    {
+      gint g = self->group_of[i];
+      while (g >= 0 && group_at (self->groups, g)->keep < 0)
+        g = group_at (self->groups, g)->parent;
+      self->group_of[i] = g >= 0 ? group_at (self->groups, g)->keep : -1;
+    }
   g_array_set_size (self->groups, 0);
   g_array_append_vals (self->groups, kept->data, kept->len);
 }
@@ -140,7 +205,6 @@ StudioGraphGroups *
 studio_graph_groups_new (const MrtModel *model)
 {
   StudioGraphGroups *self = g_new0 (StudioGraphGroups, 1);
-  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->n_nodes = mrt_model_n_nodes (model);
   self->groups = g_array_new (FALSE, FALSE, sizeof (Group));
@@ -148,7 +212,7 @@ studio_graph_groups_new (const MrtModel *model)
   self->group_of = g_new (gint, MAX (self->n_nodes, 1));
   for (guint i = 0; i < self->n_nodes; i++)
     self->group_of[i] = -1;
-  assign_scopes (self, model, index);
+  assign_scopes (self, model);
   prune (self, model);
   return self;
 }
@@ -175,23 +239,48 @@ studio_graph_groups_of (const StudioGraphGroups *self, guint node)
   return node < self->n_nodes ? self->group_of[node] : -1;
 }
 
+gint
+studio_graph_groups_get_parent (const StudioGraphGroups *self, guint group)
+{
+  g_return_val_if_fail (group < self->groups->len, -1);
+  return group_at (self->groups, (gint) group)->parent;
+}
+
+gboolean
+studio_graph_groups_contains (const StudioGraphGroups *self, guint group, guint node)
+{
+  return node < self->n_nodes && holds (self->groups, self->group_of[node], (gint) group);
+}
+
+gint
+studio_graph_groups_box_of (const StudioGraphGroups *self, guint node, const gboolean *collapsed)
+{
+  gint box = -1;
+  if (!collapsed || node >= self->n_nodes)
+    return -1;
+  for (gint g = self->group_of[node]; g >= 0; g = group_at (self->groups, g)->parent)
+    if (collapsed[g])
+      box = g;
+  return box;
+}
+
 const char *
 studio_graph_groups_get_name (const StudioGraphGroups *self, guint group)
 {
   g_return_val_if_fail (group < self->groups->len, NULL);
-  return g_array_index (self->groups, Group, group).name;
+  return group_at (self->groups, (gint) group)->name;
 }
 
 guint
 studio_graph_groups_get_n_ops (const StudioGraphGroups *self, guint group)
 {
   g_return_val_if_fail (group < self->groups->len, 0);
-  return g_array_index (self->groups, Group, group).n_ops;
+  return group_at (self->groups, (gint) group)->n_ops;
 }
 
 guint
 studio_graph_groups_get_last (const StudioGraphGroups *self, guint group)
 {
   g_return_val_if_fail (group < self->groups->len, 0);
-  return g_array_index (self->groups, Group, group).last;
+  return group_at (self->groups, (gint) group)->last;
 }

@@ -13,6 +13,8 @@
 #define MIN_TEXT_PX 4.5
 /* Below this zoom, boxes are plain rectangles and edges straight lines. */
 #define DETAIL_SCALE 0.3
+/* Below this zoom, only the selection's edges are drawn. */
+#define MIN_EDGE_SCALE 0.06
 
 static const GdkRGBA match_color = { 0.965, 0.827, 0.176, 1 };    /* yellow 2 */
 static const GdkRGBA current_color = { 0.902, 0.380, 0.000, 1 };  /* orange 4 */
@@ -107,10 +109,12 @@ paint_edges (Painter *p, GArray *edges)
 
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  /* Ordinary edges share one colour: one path, one stroke. */
+  /* Ordinary edges share one colour: one path, one stroke. When the gap
+   * between layers is under a few pixels they are only a smear over the
+   * boxes, and stroking thousands of them would cost most of the frame. */
   set_color (cr, &pal->fg, pal->dark ? 0.35 : 0.3);
   cairo_set_line_width (cr, detailed ? lw : 1.0 / p->scale);
-  for (guint k = 0; k < edges->len; k++)
+  for (guint k = 0; p->scale >= MIN_EDGE_SCALE && k < edges->len; k++)
     {
       const StudioSceneEdge *e = studio_graph_scene_get_edge (p->scene, g_array_index (edges, guint, k));
       if (e->n_points >= 2 && (sel < 0 || ((gint) e->from != sel && (gint) e->to != sel)))
@@ -340,35 +344,71 @@ paint_node (Painter *p, const StudioSceneNode *sn, guint i)
     paint_split_key (p, &sn->rect);
 }
 
-/* Far out: one flat rectangle per box, filled in its hue. */
+static const GdkRGBA *
+simple_color (Painter *p, const StudioSceneNode *sn, guint i)
+{
+  guint8 marks = marks_of (p->style, i);
+  if (!p->style->colors && (marks & (STUDIO_SCENE_MARK_BASE | STUDIO_SCENE_MARK_TOP)))
+    return marks & STUDIO_SCENE_MARK_TOP ? &top_color : &base_color;
+  return accent_of (p->style, sn, i);
+}
+
+/* Far out: one flat rectangle per box, filled in its hue. Boxes of one
+ * colour go into one path and one fill, since thousands of separate
+ * fills are what made the whole-graph view slow; halos first (beneath),
+ * marks last (on top). */
 static void
-paint_node_simple (Painter *p, const StudioSceneNode *sn, guint i)
+paint_nodes_simple (Painter *p, GArray *nodes)
 {
   cairo_t *cr = p->cr;
-  guint8 marks = marks_of (p->style, i);
-  const GdkRGBA *c = accent_of (p->style, sn, i);
-  const graphene_rect_t *r = &sn->rect;
+  g_autoptr (GPtrArray) colors = g_ptr_array_new ();
+  g_autofree guint *color_of = g_new (guint, MAX (nodes->len, 1));
+  double alpha = p->style->colors ? 0.95 : 0.75;
 
-  if (marks & STUDIO_SCENE_MARK_MATCH)
-    paint_match (p, r, marks & STUDIO_SCENE_MARK_CURRENT);
-  if (!p->style->colors && (marks & (STUDIO_SCENE_MARK_BASE | STUDIO_SCENE_MARK_TOP)))
-    c = marks & STUDIO_SCENE_MARK_TOP ? &top_color : &base_color;
-  cairo_rectangle (cr, r->origin.x, r->origin.y, r->size.width, r->size.height);
-  set_color (cr, c, p->style->colors ? 0.95 : 0.75);
-  cairo_fill (cr);
-  if ((gint) i == p->style->selected)
+  for (guint k = 0; k < nodes->len; k++)
     {
-      double grow = 2.0 / p->scale;
-      cairo_rectangle (cr, r->origin.x - grow, r->origin.y - grow, r->size.width + 2 * grow,
-                       r->size.height + 2 * grow);
-      set_color (cr, &p->style->palette.accent, 1.0);
-      cairo_set_line_width (cr, 2.0 / p->scale);
-      cairo_stroke (cr);
+      guint i = g_array_index (nodes, guint, k);
+      const StudioSceneNode *sn = studio_graph_scene_get_node (p->scene, i);
+      const GdkRGBA *c = simple_color (p, sn, i);
+      guint slot = 0;
+      if (marks_of (p->style, i) & STUDIO_SCENE_MARK_MATCH)
+        paint_match (p, &sn->rect, marks_of (p->style, i) & STUDIO_SCENE_MARK_CURRENT);
+      while (slot < colors->len && !gdk_rgba_equal (g_ptr_array_index (colors, slot), c))
+        slot++;
+      if (slot == colors->len)
+        g_ptr_array_add (colors, (gpointer) c);
+      color_of[k] = slot;
     }
-  if (marks & STUDIO_SCENE_MARK_OVERRIDE)
-    paint_override (p, r);
-  if (marks & STUDIO_SCENE_MARK_SPLIT_KEY)
-    paint_split_key (p, r);
+  for (guint slot = 0; slot < colors->len; slot++)
+    {
+      for (guint k = 0; k < nodes->len; k++)
+        if (color_of[k] == slot)
+          {
+            const graphene_rect_t *r = &studio_graph_scene_get_node (p->scene, g_array_index (nodes, guint, k))->rect;
+            cairo_rectangle (cr, r->origin.x, r->origin.y, r->size.width, r->size.height);
+          }
+      set_color (cr, g_ptr_array_index (colors, slot), alpha);
+      cairo_fill (cr);
+    }
+  for (guint k = 0; k < nodes->len; k++)
+    {
+      guint i = g_array_index (nodes, guint, k);
+      const graphene_rect_t *r = &studio_graph_scene_get_node (p->scene, i)->rect;
+      guint8 marks = marks_of (p->style, i);
+      if ((gint) i == p->style->selected)
+        {
+          double grow = 2.0 / p->scale;
+          cairo_rectangle (cr, r->origin.x - grow, r->origin.y - grow, r->size.width + 2 * grow,
+                           r->size.height + 2 * grow);
+          set_color (cr, &p->style->palette.accent, 1.0);
+          cairo_set_line_width (cr, 2.0 / p->scale);
+          cairo_stroke (cr);
+        }
+      if (marks & STUDIO_SCENE_MARK_OVERRIDE)
+        paint_override (p, r);
+      if (marks & STUDIO_SCENE_MARK_SPLIT_KEY)
+        paint_split_key (p, r);
+    }
 }
 
 static guint
@@ -389,14 +429,12 @@ paint_area (const StudioGraphScene *self, cairo_t *cr, const graphene_rect_t *vi
       pango_layout_set_single_paragraph_mode (p.layout, TRUE);
     }
   paint_edges (&p, edges);
-  for (guint k = 0; k < nodes->len; k++)
+  if (!detailed)
+    paint_nodes_simple (&p, nodes);
+  for (guint k = 0; detailed && k < nodes->len; k++)
     {
       guint i = g_array_index (nodes, guint, k);
-      const StudioSceneNode *sn = studio_graph_scene_get_node (self, i);
-      if (detailed)
-        paint_node (&p, sn, i);
-      else
-        paint_node_simple (&p, sn, i);
+      paint_node (&p, studio_graph_scene_get_node (self, i), i);
     }
   g_clear_object (&p.layout);
   return nodes->len;

@@ -408,11 +408,11 @@ add_boxes (StudioGraphScene *self, const MrtModel *model, gboolean show_params, 
   for (guint i = 0; i < self->n_model_nodes; i++)
     {
       StudioSceneNode sn = { .group = -1 };
-      gint g = groups ? studio_graph_groups_of (groups, i) : -1;
+      gint g = groups ? studio_graph_groups_box_of (groups, i, collapsed) : -1;
       self->scene_of[i] = -1;
       if (!show_params && studio_graph_scene_is_weight (model, i))
         continue;
-      if (g >= 0 && collapsed && collapsed[g])
+      if (g >= 0)
         {
           /* The group's box takes the place of its first shown member, so
            * the initial order still follows the model. */

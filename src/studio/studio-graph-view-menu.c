@@ -26,6 +26,8 @@ studio_graph_view_toggle_split_key (StudioGraphView *self, guint node)
   g_return_val_if_fail (self->project != NULL && self->shown != NULL, FALSE);
   g_return_val_if_fail (node < mrt_model_n_nodes (self->shown), FALSE);
   name = mrt_model_node (self->shown, node)->name;
+  if (strchr (name, ','))
+    return FALSE;
   if (studio_project_remove_split_key (self->project, name))
     return FALSE;
   studio_project_add_split_key (self->project, name);
@@ -40,13 +42,30 @@ action_split_after (GtkWidget *widget, const char *name, GVariant *param)
     studio_graph_view_toggle_split_key (self, (guint) self->selected);
 }
 
+/* Space: open the box the selection is folded into, or fold its
+ * innermost group. */
 static void
 action_toggle_group (GtkWidget *widget, const char *name, GVariant *param)
 {
   StudioGraphView *self = STUDIO_GRAPH_VIEW (widget);
-  gint g = self->selected >= 0 ? studio_graph_view_get_group_of (self, (guint) self->selected) : -1;
-  if (g >= 0)
-    studio_graph_view_set_group_collapsed (self, (guint) g, !self->collapsed[g]);
+  gint box, g;
+  if (self->selected < 0 || !self->groups)
+    return;
+  box = studio_graph_groups_box_of (self->groups, (guint) self->selected, self->collapsed);
+  g = studio_graph_groups_of (self->groups, (guint) self->selected);
+  if (box >= 0)
+    studio_graph_view_set_group_collapsed (self, (guint) box, FALSE);
+  else if (g >= 0)
+    studio_graph_view_set_group_collapsed (self, (guint) g, TRUE);
+}
+
+static void
+action_group (GtkWidget *widget, const char *name, GVariant *param)
+{
+  StudioGraphView *self = STUDIO_GRAPH_VIEW (widget);
+  gint g = g_variant_get_int32 (param);
+  if (g >= 0 && (guint) g < studio_graph_view_get_n_groups (self))
+    studio_graph_view_set_group_collapsed (self, (guint) g, g_str_equal (name, "view.collapse-group"));
 }
 
 static void
@@ -104,7 +123,9 @@ studio_graph_view_update_actions (StudioGraphView *self)
   gboolean has_override = has_node && self->project &&
                           studio_project_get_threshold (self->project, selected_name (self), NULL);
 
-  gtk_widget_action_set_enabled (w, "view.split-after", has_node && self->project);
+  /* Keys are a comma-separated list in the .ini: such a name cannot be one. */
+  gtk_widget_action_set_enabled (w, "view.split-after",
+                                 has_node && self->project && !strchr (selected_name (self), ','));
   gtk_widget_action_set_enabled (w, "view.toggle-group", g >= 0);
   gtk_widget_action_set_enabled (w, "view.collapse-all", studio_graph_view_get_n_groups (self) > 0);
   gtk_widget_action_set_enabled (w, "view.expand-all", studio_graph_view_get_n_groups (self) > 0);
@@ -119,6 +140,8 @@ studio_graph_view_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "view.select-none", NULL, action_select_none);
   gtk_widget_class_install_action (widget_class, "view.split-after", NULL, action_split_after);
   gtk_widget_class_install_action (widget_class, "view.toggle-group", NULL, action_toggle_group);
+  gtk_widget_class_install_action (widget_class, "view.collapse-group", "i", action_group);
+  gtk_widget_class_install_action (widget_class, "view.expand-group", "i", action_group);
   gtk_widget_class_install_action (widget_class, "view.collapse-all", NULL, action_collapse_all);
   gtk_widget_class_install_action (widget_class, "view.expand-all", NULL, action_collapse_all);
   gtk_widget_class_install_action (widget_class, "view.copy-name", NULL, action_copy_name);
@@ -145,6 +168,25 @@ append (GMenu *section, GMenuItem *it)
   g_object_unref (it);
 }
 
+/* Node names are full of underscores, which a menu label would take for
+ * mnemonics. */
+static char *
+escape_mnemonics (const char *text)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "_", -1);
+  return g_strjoinv ("__", parts);
+}
+
+/* Is any group collapsed (or, with collapsed FALSE, expanded)? */
+static gboolean
+any_group (StudioGraphView *self, gboolean collapsed)
+{
+  for (guint g = 0; g < studio_graph_view_get_n_groups (self); g++)
+    if (self->collapsed[g] == collapsed)
+      return TRUE;
+  return FALSE;
+}
+
 /* Rebuilt for every popup, so labels name the node and group at hand. */
 static GMenuModel *
 build_menu (StudioGraphView *self)
@@ -166,15 +208,24 @@ build_menu (StudioGraphView *self)
     append (node, item (_("_Copy Name"), "view.copy-name", NULL));
   if (g >= 0)
     {
-      g_autofree char *label = g_strdup_printf (self->collapsed[g] ? _("_Expand “%s”") : _("C_ollapse “%s”"),
-                                                studio_graph_view_get_group_name (self, (guint) g));
-      append (groups, item (label, "view.toggle-group", "space"));
+      gint box = studio_graph_groups_box_of (self->groups, (guint) self->selected, self->collapsed);
+      /* Folded: open its box. Open: fold it at any level of nesting. */
+      for (gint k = box >= 0 ? box : g; k >= 0; k = studio_graph_groups_get_parent (self->groups, (guint) k))
+        {
+          g_autofree char *name_text = escape_mnemonics (studio_graph_view_get_group_name (self, (guint) k));
+          g_autofree char *label = g_strdup_printf (box >= 0 ? _("_Expand “%s”") : _("C_ollapse “%s”"), name_text);
+          GMenuItem *it = item (label, NULL, k == (box >= 0 ? box : g) ? "space" : NULL);
+          g_menu_item_set_action_and_target_value (it, box >= 0 ? "view.expand-group" : "view.collapse-group",
+                                                   g_variant_new_int32 (k));
+          append (groups, it);
+          if (box >= 0)
+            break;
+        }
     }
-  if (studio_graph_view_get_n_groups (self) > 0)
-    {
-      append (groups, item (_("Collapse _All Groups"), "view.collapse-all", NULL));
-      append (groups, item (_("E_xpand All Groups"), "view.expand-all", NULL));
-    }
+  if (any_group (self, FALSE))
+    append (groups, item (_("Collapse _All Groups"), "view.collapse-all", NULL));
+  if (any_group (self, TRUE))
+    append (groups, item (_("E_xpand All Groups"), "view.expand-all", NULL));
   append (view, item (_("_Fit to Window"), "view.fit", NULL));
   append (view, item (_("Export Graph _Image…"), "win.export-image", NULL));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (node));

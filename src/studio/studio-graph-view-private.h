@@ -1,5 +1,6 @@
 /* studio-graph-view-private.h: StudioGraphView's fields, shared by its
- * parts: the widget core (studio-graph-view.c), decorations, overlays,
+ * parts: the widget core (studio-graph-view.c), navigation
+ * (studio-graph-view-input.c), decorations, overlays,
  * groups and search (studio-graph-view-decor.c), the legend
  * (studio-graph-view-legend.c) and the context menu, actions and image
  * export (studio-graph-view-menu.c). */
@@ -68,6 +69,16 @@ struct _StudioGraphView {
   guint n_frames;
   double last_paint_ms;
 };
+
+#define MAX_ZOOM 4.0
+
+/* studio-graph-view-input.c */
+void studio_graph_view_class_init_input (GtkWidgetClass *widget_class);
+void studio_graph_view_init_input (StudioGraphView *self);
+void studio_graph_view_set_transform (StudioGraphView *self, double zoom, double ox, double oy);
+void studio_graph_view_clamp_offset (StudioGraphView *self);
+void studio_graph_view_apply_view_mode (StudioGraphView *self);
+void studio_graph_view_update_minimap_visibility (StudioGraphView *self);
 
 /* studio-graph-view.c */
 void studio_graph_view_rebuild_scene (StudioGraphView *self);

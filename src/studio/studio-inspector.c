@@ -303,6 +303,12 @@ on_threshold_apply (AdwEntryRow *row, StudioInspector *self)
 
   if (!self->project || !self->node_name)
     return;
+  /* MRT's "name: value, …" list cannot hold such a name. */
+  if (strpbrk (self->node_name, ":,"))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      return;
+    }
   while (end && g_ascii_isspace (*end))
     end++;
   if (!*text || !end || *end || !isfinite (v) || v < 0)
@@ -311,6 +317,18 @@ on_threshold_apply (AdwEntryRow *row, StudioInspector *self)
       return;
     }
   studio_project_set_threshold (self->project, self->node_name, v);
+}
+
+/* The canvas' view.* actions are not in scope here: call it directly. */
+static void
+on_expand_clicked (GtkButton *button, StudioInspector *self)
+{
+  gint node = self->view ? studio_graph_view_get_selected_node (self->view) : -1;
+  gint box = node >= 0 && self->view->groups
+               ? studio_graph_groups_box_of (self->view->groups, (guint) node, self->view->collapsed)
+               : -1;
+  if (box >= 0)
+    studio_graph_view_set_group_collapsed (self->view, (guint) box, FALSE);
 }
 
 static void
@@ -490,6 +508,7 @@ studio_inspector_init (StudioInspector *self)
   self->rows = g_ptr_array_new ();
   g_signal_connect (self->threshold_row, "apply", G_CALLBACK (on_threshold_apply), self);
   g_signal_connect (self->reset_button, "clicked", G_CALLBACK (on_reset_clicked), self);
+  g_signal_connect (self->expand_button, "clicked", G_CALLBACK (on_expand_clicked), self);
 }
 
 GtkWidget *

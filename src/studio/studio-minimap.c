@@ -127,11 +127,13 @@ studio_minimap_measure (GtkWidget *widget, GtkOrientation orientation, int for_s
 
   if (self->view && self->view->scene)
     studio_graph_scene_get_size (self->view->scene, &sw, &sh);
+  /* Natural: follow the graph's shape, within bounds (a deep network is
+   * tall). The canvas gives less in a small window, down to the minimum. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = (int) MAP_W;
+    *minimum = (int) (MAP_W / 2), *natural = (int) MAP_W;
   else
-    /* Follow the graph's shape, within bounds: a deep network is tall. */
-    *minimum = *natural = (int) CLAMP ((MAP_W - 2 * MAP_PAD) * sh / MAX (sw, 1) + 2 * MAP_PAD, MAP_MIN_H, MAP_MAX_H);
+    *minimum = (int) (MAP_MIN_H / 2),
+    *natural = (int) CLAMP ((MAP_W - 2 * MAP_PAD) * sh / MAX (sw, 1) + 2 * MAP_PAD, MAP_MIN_H, MAP_MAX_H);
 }
 
 static void

@@ -322,7 +322,7 @@ gboolean
 studio_project_add_split_key (StudioProject *self, const char *name)
 {
   g_autoptr (GPtrArray) keys = studio_project_get_split_keys (self);
-  g_return_val_if_fail (name && *name, FALSE);
+  g_return_val_if_fail (name && *name && !strchr (name, ','), FALSE);
   if (find_key (keys, name) >= 0)
     return FALSE;
   g_ptr_array_add (keys, g_strdup (name));

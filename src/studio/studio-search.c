@@ -16,6 +16,7 @@ struct _StudioSearch {
   GtkWidget *prev_button;
   GtkWidget *next_button;
   StudioGraphView *view;
+  char *searched; /* the text the matches are for */
 };
 
 G_DEFINE_FINAL_TYPE (StudioSearch, studio_search, GTK_TYPE_WIDGET)
@@ -48,9 +49,14 @@ update_status (StudioSearch *self, gint current)
 static void
 on_search_changed (GtkSearchEntry *entry, StudioSearch *self)
 {
-  if (!self->view)
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  /* The entry reports changes after a pause; by then Enter may already
+   * have jumped through the same matches, which must not start over. */
+  if (!self->view || g_strcmp0 (text, self->searched) == 0)
     return;
-  studio_graph_view_search (self->view, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_free (self->searched);
+  self->searched = g_strdup (text);
+  studio_graph_view_search (self->view, text);
   update_status (self, -1);
 }
 
@@ -64,6 +70,7 @@ jump (StudioSearch *self, gboolean backwards)
 static void
 on_activate (GtkSearchEntry *entry, StudioSearch *self)
 {
+  on_search_changed (entry, self);
   jump (self, FALSE);
 }
 
@@ -92,6 +99,7 @@ on_mode_changed (GtkSearchBar *bar, GParamSpec *pspec, StudioSearch *self)
     return;
   /* Closing the bar ends the highlighting and hands the keyboard back. */
   gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+  g_clear_pointer (&self->searched, g_free);
   if (self->view)
     {
       studio_graph_view_search (self->view, NULL);
@@ -114,7 +122,8 @@ studio_search_dispose (GObject *object)
 {
   StudioSearch *self = STUDIO_SEARCH (object);
   g_clear_pointer (&self->bar, gtk_widget_unparent);
-  self->view = NULL;
+  g_clear_pointer (&self->searched, g_free);
+  studio_search_set_view (self, NULL);
   G_OBJECT_CLASS (studio_search_parent_class)->dispose (object);
 }
 
@@ -172,11 +181,25 @@ studio_search_new (void)
   return g_object_new (STUDIO_TYPE_SEARCH, NULL);
 }
 
+/* A new graph on the canvas (another model, or the prepared one) drops
+ * the highlighting: search it again for what the entry holds. */
+static void
+on_graph_changed (StudioSearch *self)
+{
+  g_clear_pointer (&self->searched, g_free);
+  if (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (self->bar)))
+    on_search_changed (GTK_SEARCH_ENTRY (self->entry), self);
+}
+
 void
 studio_search_set_view (StudioSearch *self, StudioGraphView *view)
 {
   g_return_if_fail (STUDIO_IS_SEARCH (self));
+  if (self->view)
+    g_signal_handlers_disconnect_by_data (self->view, self);
   self->view = view;
+  if (view)
+    g_signal_connect_swapped (view, "state-changed", G_CALLBACK (on_graph_changed), self);
 }
 
 void

@@ -206,18 +206,20 @@ on_combo_selected (AdwComboRow *combo, GParamSpec *pspec, Row *r)
   write_value (r, sel < G_N_ELEMENTS (methods) - 1 ? methods[sel] : "");
 }
 
+/* row: a reference; the panel may have gone while the chooser was open */
 static void
-on_folder_chosen (GtkNativeDialog *dialog, int response, Row *r)
+on_folder_chosen (GtkNativeDialog *dialog, int response, GtkWidget *row)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && gtk_widget_get_root (row))
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file ? g_file_get_path (file) : NULL;
       if (path)
-        gtk_editable_set_text (GTK_EDITABLE (r->row), path);
+        gtk_editable_set_text (GTK_EDITABLE (row), path);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
+  g_object_unref (row);
 }
 
 static void
@@ -228,7 +230,7 @@ on_choose_folder (GtkButton *button, Row *r)
     _(r->opt->title), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
     _("_Select"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), r);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_folder_chosen), g_object_ref (r->row));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

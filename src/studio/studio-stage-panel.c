@@ -10,7 +10,6 @@
 typedef struct {
   AdwExpanderRow *row;
   GtkImage *icon;
-  GtkSpinner *spinner;
   GtkButton *run;
 } StageRow;
 
@@ -96,7 +95,7 @@ format_seconds (double s)
 static void
 set_icon (StageRow *r, const char *icon, const char *css)
 {
-  static const char *const classes[] = { "success", "warning", "error", "dim-label" };
+  static const char *const classes[] = { "success", "warning", "error", "dim-label", "accent" };
   gtk_image_set_from_icon_name (r->icon, icon);
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (r->icon), classes[i]);
@@ -113,9 +112,6 @@ update_stage (StudioStagePanel *self, MrtStage stage)
   g_autofree char *subtitle = NULL, *tip = NULL;
 
 
-  gtk_widget_set_visible (GTK_WIDGET (r->spinner), status == STUDIO_STAGE_STATUS_RUNNING);
-  gtk_spinner_set_spinning (r->spinner, status == STUDIO_STAGE_STATUS_RUNNING);
-  gtk_widget_set_visible (GTK_WIDGET (r->icon), status != STUDIO_STAGE_STATUS_RUNNING);
   switch (status)
     {
     case STUDIO_STAGE_STATUS_DONE:
@@ -126,9 +122,11 @@ update_stage (StudioStagePanel *self, MrtStage stage)
       }
       break;
     case STUDIO_STAGE_STATUS_STALE:
-      subtitle = g_strdup (studio_stage_runner_get_settings_changed (self->runner, stage)
-                             ? _("Out of date · settings changed")
-                             : _("Out of date · earlier stage changed"));
+      if (studio_stage_runner_get_settings_changed (self->runner, stage))
+        subtitle = g_strdup (_("Out of date · settings changed"));
+      else
+        /* TRANSLATORS: %s is the stage whose result this one was made from, e.g. "Merge" */
+        subtitle = g_strdup_printf (_("Out of date · %s changed"), studio_stage_panel_stage_title (in));
       set_icon (r, "view-refresh-symbolic", "warning");
       break;
     case STUDIO_STAGE_STATUS_QUEUED:
@@ -136,11 +134,20 @@ update_stage (StudioStagePanel *self, MrtStage stage)
       set_icon (r, "content-loading-symbolic", "dim-label");
       break;
     case STUDIO_STAGE_STATUS_RUNNING:
+      /* a still icon: a spinner would repaint the window every frame for
+       * as long as the stage runs, and the progress bar shows activity */
       subtitle = g_strdup (_("Running…"));
+      set_icon (r, "emblem-synchronizing-symbolic", "accent");
       break;
     case STUDIO_STAGE_STATUS_FAILED:
-      subtitle = g_strdup_printf (_("Failed: %s"), studio_stage_runner_get_error (self->runner, stage)->message);
-      set_icon (r, "dialog-error-symbolic", "error");
+      {
+        /* one line here; the whole message was in the dialog and stays in
+         * the icon's tooltip */
+        const char *msg = studio_stage_runner_get_error (self->runner, stage)->message;
+        g_autofree char *line = g_utf8_substring (msg, 0, MIN (g_utf8_strlen (msg, -1), 36));
+        subtitle = g_strdup_printf (_("Failed: %s%s"), line, g_utf8_strlen (msg, -1) > 36 ? "…" : "");
+        set_icon (r, "dialog-error-symbolic", "error");
+      }
       break;
     case STUDIO_STAGE_STATUS_NONE:
     default:
@@ -149,6 +156,9 @@ update_stage (StudioStagePanel *self, MrtStage stage)
       break;
     }
   adw_expander_row_set_subtitle (r->row, subtitle);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (r->icon), status == STUDIO_STAGE_STATUS_FAILED
+                                                       ? studio_stage_runner_get_error (self->runner, stage)->message
+                                                       : NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (r->run), studio_stage_runner_can_run (self->runner, stage));
   if (!studio_stage_runner_get_model (self->runner))
     tip = g_strdup (_("Open a model first"));
@@ -159,6 +169,7 @@ update_stage (StudioStagePanel *self, MrtStage stage)
   else
     tip = g_strdup_printf (_("Run %s"), studio_stage_panel_stage_title (stage));
   gtk_widget_set_tooltip_text (GTK_WIDGET (r->run), tip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (r->run), GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
 }
 
 static void
@@ -214,8 +225,22 @@ static void
 on_progress (StudioStageRunner *runner, StudioStagePanel *self)
 {
   const char *message = studio_stage_runner_get_message (runner);
+  const MrtConfig *config = studio_stage_runner_get_config (runner);
+  g_autofree char *text = NULL;
+  double f1, q1;
+
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (studio_stage_runner_get_fraction (runner), 0, 1));
-  gtk_label_set_text (self->message_label, message ? message : "");
+  /* evaluation's log line, said plainly; the line itself is the tooltip */
+  if (studio_stage_runner_parse_accuracy (message, &f1, &q1))
+    {
+      guint done = studio_stage_runner_get_running_accuracy (runner, FALSE)->len;
+      if (config && config->iter_num > 0)
+        text = g_strdup_printf (_("Batch %u of %d · top-1 %.2f %% float, %.2f %% quantized"), done, config->iter_num,
+                                100 * f1, 100 * q1);
+      else
+        text = g_strdup_printf (_("Batch %u · top-1 %.2f %% float, %.2f %% quantized"), done, 100 * f1, 100 * q1);
+    }
+  gtk_label_set_text (self->message_label, text ? text : message ? message : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->message_label), message);
 }
 
@@ -229,7 +254,8 @@ on_running (StudioStageRunner *runner, GParamSpec *pspec, StudioStagePanel *self
       self->failed = MRT_STAGE_DEFAULT;
       self->job_started = g_get_monotonic_time ();
       gtk_label_set_text (self->elapsed_label, "0:00");
-      self->elapsed_source = g_timeout_add_full (G_PRIORITY_LOW, 250, update_elapsed, self, NULL);
+      /* the label shows whole seconds */
+      self->elapsed_source = g_timeout_add_seconds_full (G_PRIORITY_LOW, 1, update_elapsed, self, NULL);
     }
 }
 
@@ -453,19 +479,14 @@ static void
 build_stage (StudioStagePanel *self, MrtStage stage)
 {
   StageRow *r = &self->stages[stage];
-  GtkWidget *prefix = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   g_autofree char *title = g_strdup_printf ("%u · %s", stage, studio_stage_panel_stage_title (stage));
 
   r->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (r->row), title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (r->row), _(stage_descriptions[stage]));
   r->icon = GTK_IMAGE (gtk_image_new ());
-  r->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_box_append (GTK_BOX (prefix), GTK_WIDGET (r->icon));
-  gtk_box_append (GTK_BOX (prefix), GTK_WIDGET (r->spinner));
-  gtk_widget_set_size_request (prefix, 16, 16);
-  gtk_widget_set_valign (prefix, GTK_ALIGN_CENTER);
-  adw_expander_row_add_prefix (r->row, prefix);
+  gtk_widget_set_valign (GTK_WIDGET (r->icon), GTK_ALIGN_CENTER);
+  adw_expander_row_add_prefix (r->row, GTK_WIDGET (r->icon));
   r->run = GTK_BUTTON (gtk_button_new_from_icon_name ("media-playback-start-symbolic"));
   gtk_widget_set_valign (GTK_WIDGET (r->run), GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (GTK_WIDGET (r->run), "flat");

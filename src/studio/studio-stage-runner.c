@@ -5,14 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "studio-stage-signature.h"
+
 /* Progress written by the worker, read by one low-priority idle. Shared by
- * reference: a pending idle may outlive the stage (or the runner). */
+ * reference: a pending idle may outlive the stage (or the runner). The UI
+ * hears at most 5 times a second: every update repaints part of
+ * the window, and a stage reporting every few milliseconds would keep the
+ * main loop (and the display server) busy for nothing. */
+#define FORWARD_INTERVAL_US (G_USEC_PER_SEC / 5)
 typedef struct {
   GMutex lock;
   double fraction;
   char *message;
   GArray *acc_float, *acc_quant; /* appended by the worker, drained by the idle */
   guint idle_id;
+  gint64 last_forward; /* when the UI last got an update */
   StudioStageRunner *runner; /* main thread only; NULL once detached */
 } Progress;
 
@@ -76,6 +83,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void start_next (StudioStageRunner *self);
+static void abandon_job (StudioStageRunner *self);
 
 /* ---- shared pieces ------------------------------------------------------- */
 
@@ -143,6 +151,7 @@ progress_forward (gpointer data)
 
   g_mutex_lock (&pr->lock);
   pr->idle_id = 0;
+  pr->last_forward = g_get_monotonic_time ();
   fraction = pr->fraction;
   message = g_strdup (pr->message);
   if (self)
@@ -183,86 +192,15 @@ progress_func (double fraction, const char *message, gpointer user_data)
       g_array_append_val (pr->acc_quant, q1);
     }
   if (pr->idle_id == 0)
-    pr->idle_id = g_idle_add_full (G_PRIORITY_LOW, progress_forward, g_atomic_rc_box_acquire (pr), progress_unref);
-  g_mutex_unlock (&pr->lock);
-}
-
-/* ---- what each stage consumes -------------------------------------------- */
-
-static void
-append_strv (GString *s, const GPtrArray *a)
-{
-  for (guint i = 0; a && i < a->len; i++)
-    g_string_append_printf (s, "%s,", (const char *) g_ptr_array_index (a, i));
-  g_string_append_c (s, ';');
-}
-
-static int
-compare_str (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-static void
-append_thresholds (GString *s, GHashTable *th)
-{
-  g_autofree gpointer *keys = (gpointer *) g_hash_table_get_keys_as_array (th, NULL);
-  guint n = g_hash_table_size (th);
-  qsort (keys, n, sizeof (gpointer), compare_str);
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (s, "%s=%.17g,", (const char *) keys[i], *(double *) g_hash_table_lookup (th, keys[i]));
-  g_string_append_c (s, ';');
-}
-
-/* The settings a stage reads, as text. Results of earlier stages are
- * tracked separately (serials). */
-static char *
-stage_signature (const MrtConfig *c, MrtStage stage)
-{
-  GString *s = g_string_new (NULL);
-  g_autofree char *shape = mrt_shape_to_string (&c->input_shape);
-
-  switch (stage)
     {
-    case MRT_STAGE_PREPARE:
-      g_string_append_printf (s, "%s;%s;%s;", c->model_dir, c->model_name, shape);
-      break;
-    case MRT_STAGE_SPLIT_MODEL:
-      append_strv (s, c->split_keys);
-      break;
-    case MRT_STAGE_CALIBRATION:
-      g_string_append_printf (s, "%s;%s;%s;%d;%d;%d;%.17g;%d;%.17g;", shape, c->dataset, c->dataset_dir, c->calib_batch,
-                              c->calibrate_num, c->has_lambda, c->lambda, c->calib_method, c->percentile);
-      break;
-    case MRT_STAGE_QUANTIZATION:
-      g_string_append_printf (s, "%d;%d;%.17g;%d;", c->input_precision, c->output_precision, c->softmax_lambd,
-                              c->shift_bits);
-      append_thresholds (s, c->thresholds);
-      break;
-    case MRT_STAGE_MERGE_MODEL:
-      for (guint i = 0; i < c->attribute_deps->len; i++)
-        {
-          MrtAttributeDep *d = g_ptr_array_index (c->attribute_deps, i);
-          g_string_append_printf (s, "%s:%s:%s,", d->op, d->attr, d->key);
-        }
-      for (guint i = 0; i < c->oscale_maps->len; i++)
-        {
-          MrtOscaleMap *m = g_ptr_array_index (c->oscale_maps, i);
-          g_string_append_printf (s, "%s:%s,", m->name, m->key ? m->key : "None");
-        }
-      break;
-    case MRT_STAGE_EVALUATION:
-      g_string_append_printf (s, "%s;%s;%s;%d;%d;", shape, c->dataset, c->dataset_dir, c->eval_batch, c->iter_num);
-      break;
-    case MRT_STAGE_COMPILATION:
-      g_string_append_printf (s, "%s;%s;%s;%s;%d;%s;", shape, c->model_name, c->dataset, c->dataset_dir,
-                              c->compile_batch, c->dump_dir ? c->dump_dir : c->model_dir);
-      break;
-    case MRT_STAGE_DEFAULT:
-    default:
-      break;
+      gint64 wait = pr->last_forward + FORWARD_INTERVAL_US - g_get_monotonic_time ();
+      if (wait > 0)
+        pr->idle_id = g_timeout_add_full (G_PRIORITY_LOW, (guint) (wait / 1000) + 1, progress_forward,
+                                          g_atomic_rc_box_acquire (pr), progress_unref);
+      else
+        pr->idle_id = g_idle_add_full (G_PRIORITY_LOW, progress_forward, g_atomic_rc_box_acquire (pr), progress_unref);
     }
-  return g_string_free (s, FALSE);
+  g_mutex_unlock (&pr->lock);
 }
 
 /* ---- status -------------------------------------------------------------- */
@@ -294,7 +232,7 @@ is_fresh (StudioStageRunner *self, MrtStage stage)
 
   if (slot->state == NULL || self->config == NULL)
     return FALSE;
-  sig = stage_signature (self->config->config, stage);
+  sig = studio_stage_signature (self->config->config, stage);
   if (g_strcmp0 (sig, slot->signature) != 0)
     return FALSE;
   if (in == MRT_STAGE_DEFAULT)
@@ -326,7 +264,7 @@ studio_stage_runner_get_settings_changed (StudioStageRunner *self, MrtStage stag
   g_return_val_if_fail (stage >= STUDIO_STAGE_FIRST && stage <= STUDIO_STAGE_LAST, FALSE);
   if (!self->slots[stage].state || !self->config)
     return FALSE;
-  sig = stage_signature (self->config->config, stage);
+  sig = studio_stage_signature (self->config->config, stage);
   return g_strcmp0 (sig, self->slots[stage].signature) != 0;
 }
 
@@ -390,7 +328,7 @@ void
 studio_stage_runner_set_model (StudioStageRunner *self, MrtModel *original)
 {
   g_return_if_fail (STUDIO_IS_STAGE_RUNNER (self));
-  studio_stage_runner_cancel (self);
+  abandon_job (self);
   if (original)
     mrt_model_ref (original);
   g_clear_pointer (&self->model, mrt_model_unref);
@@ -538,15 +476,31 @@ finish_job (StudioStageRunner *self, MrtState *result, const GError *error)
 }
 
 static void
+abandon_job (StudioStageRunner *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (!self->cancellable)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "the model changed");
+  finish_job (self, NULL, error);
+}
+
+static void
 stage_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (StudioStageRunner) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (MrtState) state = mrt_stage_run_finish (result, &error);
   MrtStage stage = self->current;
-  gboolean last = self->job->len == 0;
+  gboolean last;
   StageSlot *slot = &self->slots[stage];
   MrtStage in = studio_stage_runner_input_stage (stage);
+
+  /* a job dropped by abandon_job(): nothing of it is wanted any more */
+  if (g_task_get_cancellable (G_TASK (result)) != self->cancellable)
+    return;
+  last = self->job->len == 0;
 
   /* the last batch of progress may still be queued: take it now */
   if (self->progress && self->progress->idle_id)
@@ -569,7 +523,7 @@ stage_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_clear_error (&slot->error);
       slot->state = mrt_state_ref (state);
       g_free (slot->signature);
-      slot->signature = stage_signature (self->job_config->config, stage);
+      slot->signature = studio_stage_signature (self->job_config->config, stage);
       slot->input_serial = in == MRT_STAGE_DEFAULT ? 0 : self->slots[in].serial;
       slot->serial = ++self->next_serial;
       slot->seconds = (g_get_monotonic_time () - self->stage_started) / 1e6;

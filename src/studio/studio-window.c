@@ -291,10 +291,15 @@ load_done (GObject *source, GAsyncResult *result, gpointer user_data)
   set_loading (self, NULL);
   if (model)
     {
+      const char *opened = self->pending_project ? studio_project_get_path (self->pending_project) : path;
+      g_autoptr (GFile) file = g_file_new_for_path (opened);
+      g_autofree char *uri = g_file_get_uri (file);
       if (self->pending_project)
-        studio_settings_add_recent_project (studio_project_get_path (self->pending_project));
+        studio_settings_add_recent_project (opened);
       else
         studio_settings_add_recent_model (path);
+      /* the desktop's recent files too */
+      gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
       studio_window_set_model (self, model, path);
     }
   else

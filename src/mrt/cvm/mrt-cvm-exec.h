@@ -15,6 +15,12 @@ typedef struct _MrtCvmExec MrtCvmExec;
 /* Checks the model (mrt_cvm_check), allocates the storage and loads the
  * parameters. n_threads 0: mrt_cvm_default_threads (). */
 MrtCvmExec *mrt_cvm_exec_new (const MrtModel *cvm, guint n_threads, GError **error);
+/* Same, with the batch slice size chosen (tests, benches): -1 automatic
+ * (MRT_CVM_SLICE in the environment, else by size), 0 the whole batch at
+ * once, else that many samples per slice where the graph allows slices. */
+MrtCvmExec *mrt_cvm_exec_new_sliced (const MrtModel *cvm, guint n_threads, gint64 slice, GError **error);
+/* The slice size in use (0: whole batch). */
+gint64 mrt_cvm_exec_slice (const MrtCvmExec *exec);
 void mrt_cvm_exec_free (MrtCvmExec *exec);
 const MrtCvmReport *mrt_cvm_exec_report (const MrtCvmExec *exec);
 const MrtCvmGraph *mrt_cvm_exec_graph (const MrtCvmExec *exec);

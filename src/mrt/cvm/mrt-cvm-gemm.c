@@ -129,24 +129,6 @@ dense_row_u8_c (const gint32 *x, gsize k, guint32 *dst)
 }
 
 static guint32
-plane_row_s16_c (const gint32 *const *src, gsize len, guint32 *dst)
-{
-  guint32 bad = 0;
-  for (gsize i = 0; i < len; i++)
-    {
-      guint32 v = 0;
-      for (int e = 0; e < 2; e++)
-        {
-          guint32 x = src[e] ? (guint32) src[e][i] : 0;
-          bad |= x + 128u;
-          v |= (x & 0xffffu) << (16 * e);
-        }
-      dst[i] = v;
-    }
-  return bad;
-}
-
-static guint32
 dense_row_s16_c (const gint32 *x, gsize k, guint32 *dst)
 {
   guint32 bad = 0;
@@ -562,60 +544,61 @@ mrt_cvm_kernel_last_used (void)
 
 /* ---- weights ----------------------------------------------------------- */
 
-typedef struct {
+struct _MrtCvmPacked {
+  MrtCvmKernelPath path;
   guint32 *w;   /* [groups][nob][kq][nr] */
   gint32 *cb;   /* [groups][nob][nr] */
   gsize kq;     /* taps per group: cq * kh * kw */
   gint64 cq;    /* lane groups per pixel and group */
   gint64 nob;   /* oc blocks per group */
   gboolean ok;  /* every weight in [-128, 127] */
-} Packed;
+};
 
 /* w: OIHW with I = icg; q = (cq * kh + ki) * kw + kj */
-static void
+static MrtCvmPacked *
 pack_weights (const Path *p, gint64 groups, gint64 ocg, gint64 icg, gint64 kh, gint64 kw, const gint32 *w,
-              const gint32 *bias, Packed *pk)
+              const gint32 *bias)
 {
-  gint64 epl = p->epl, nr = p->nr;
-  guint32 bad = 0;
+  MrtCvmPacked *pk = g_new0 (MrtCvmPacked, 1);
+  gint64 epl = p->epl, nr = p->nr, khw = kh * kw;
+  guint32 bad = 0, mask = epl == 4 ? 0xffu : 0xffffu;
 
+  pk->path = p->path;
   pk->cq = (icg + epl - 1) / epl;
-  pk->kq = (gsize) (pk->cq * kh * kw);
+  pk->kq = (gsize) (pk->cq * khw);
   pk->nob = (ocg + nr - 1) / nr;
   pk->w = g_new0 (guint32, (gsize) (groups * pk->nob) * pk->kq * (gsize) nr);
   pk->cb = g_new0 (gint32, (gsize) (groups * pk->nob * nr));
-  for (gint64 g = 0; g < groups; g++)
-    for (gint64 ob = 0; ob < pk->nob; ob++)
-      for (gint64 j = 0; j < nr && ob * nr + j < ocg; j++)
-        {
-          gint64 oc = g * ocg + ob * nr + j;
-          guint32 *dst = pk->w + (gsize) (g * pk->nob + ob) * pk->kq * (gsize) nr + j;
-          guint32 sum = 0;
-          for (gint64 cq = 0; cq < pk->cq; cq++)
-            for (gint64 ki = 0; ki < kh; ki++)
-              for (gint64 kj = 0; kj < kw; kj++)
-                {
-                  guint32 v = 0;
-                  for (gint64 e = 0; e < epl && cq * epl + e < icg; e++)
-                    {
-                      gint32 x = w[((oc * icg + cq * epl + e) * kh + ki) * kw + kj];
-                      bad |= (guint32) x + 128u;
-                      sum += (guint32) x;
-                      v |= ((guint32) x & (epl == 4 ? 0xffu : 0xffffu)) << (32 / epl * e);
-                    }
-                  dst[((cq * kh + ki) * kw + kj) * nr] = v;
-                }
-          /* u8 activations carry +128: start at bias - 128 sum(w), modulo 2^32 */
-          pk->cb[(g * pk->nob + ob) * nr + j] = (gint32) ((bias ? (guint32) bias[oc] : 0u) - (epl == 4 ? 128u * sum : 0u));
-        }
+  for (gint64 oc = 0; oc < groups * ocg; oc++)
+    {
+      gint64 g = oc / ocg, ob = (oc % ocg) / nr, j = (oc % ocg) % nr;
+      guint32 *dst = pk->w + (gsize) (g * pk->nob + ob) * pk->kq * (gsize) nr + j;
+      const gint32 *wo = w + oc * icg * khw;
+      guint32 sum = 0;
+      for (gint64 c = 0; c < icg; c++)
+        for (gint64 t = 0; t < khw; t++)
+          {
+            /* tap q = (c / epl) * khw + t, byte (or half) c % epl of its lane group */
+            gint32 x = wo[c * khw + t];
+            bad |= (guint32) x + 128u;
+            sum += (guint32) x;
+            dst[((c / epl) * khw + t) * nr] |= ((guint32) x & mask) << (32 / epl * (c % epl));
+          }
+      /* u8 activations carry +128: start at bias - 128 sum(w), modulo 2^32 */
+      pk->cb[(g * pk->nob + ob) * nr + j] = (gint32) ((bias ? (guint32) bias[oc] : 0u) - (epl == 4 ? 128u * sum : 0u));
+    }
   pk->ok = (bad & ~0xffu) == 0;
+  return pk;
 }
 
-static void
-packed_clear (Packed *pk)
+void
+mrt_cvm_packed_free (MrtCvmPacked *pk)
 {
+  if (pk == NULL)
+    return;
   g_free (pk->w);
   g_free (pk->cb);
+  g_free (pk);
 }
 
 /* ---- the direct int32 convolution (depthwise, fallback) ------------------ */
@@ -723,7 +706,7 @@ typedef struct {
   const MrtCvmConvGeom *g;
   const gint32 *x;
   gint32 *y;
-  Packed pk;
+  const MrtCvmPacked *pk;
   guint32 *act;     /* [n][groups][cq][hp][wp] */
   gint64 hp, wp, icg, ocg;
   gsize plane;      /* hp * wp */
@@ -737,7 +720,7 @@ convert_planes (gpointer data, gsize begin, gsize end)
 {
   ConvJob *job = data;
   const MrtCvmConvGeom *g = job->g;
-  gint64 epl = job->p->epl, cq_n = job->pk.cq;
+  gint64 epl = job->p->epl, cq_n = job->pk->cq;
   guint32 zero = lane_zero (job->p->epl), bad = 0;
 
   for (gsize item = begin; item < end; item++)
@@ -782,7 +765,7 @@ conv_tiles (gpointer data, gsize begin, gsize end)
   Tile t;
 
   t.koff = job->koff;
-  t.kq = job->pk.kq;
+  t.kq = job->pk->kq;
   t.rows = rows;
   t.rs = 1;
   t.cs = (gssize) npix;
@@ -792,7 +775,7 @@ conv_tiles (gpointer data, gsize begin, gsize end)
       gint64 tile = (gint64) item % job->tiles, ng = (gint64) item / job->tiles;
       gint64 n = ng / g->groups, grp = ng % g->groups;
       gint64 p0 = tile * mr_max;
-      const guint32 *base = job->act + (gsize) (ng * job->pk.cq) * job->plane;
+      const guint32 *base = job->act + (gsize) (ng * job->pk->cq) * job->plane;
 
       gint64 oy = p0 / g->ow, ox = p0 % g->ow;
 
@@ -805,14 +788,14 @@ conv_tiles (gpointer data, gsize begin, gsize end)
         }
       for (int r = t.mr; r < mr_max; r++)
         rows[r] = rows[t.mr - 1];
-      for (gint64 ob = 0; ob < job->pk.nob; ob++)
+      for (gint64 ob = 0; ob < job->pk->nob; ob++)
         {
           gint64 oc0 = grp * job->ocg + ob * p->nr;
           t.nr = (int) MIN (p->nr, job->ocg - ob * p->nr);
-          t.w = job->pk.w + (gsize) (grp * job->pk.nob + ob) * job->pk.kq * (gsize) p->nr;
-          t.cb = job->pk.cb + (grp * job->pk.nob + ob) * p->nr;
+          t.w = job->pk->w + (gsize) (grp * job->pk->nob + ob) * job->pk->kq * (gsize) p->nr;
+          t.cb = job->pk->cb + (grp * job->pk->nob + ob) * p->nr;
           t.out = job->y + (n * g->oc + oc0) * npix + p0;
-          if (!g_getenv ("SKIP_KERNEL")) p->tile (&t);
+          p->tile (&t);
         }
     }
 }
@@ -820,28 +803,46 @@ conv_tiles (gpointer data, gsize begin, gsize end)
 /* Groups with fewer output channels than this run on the direct loops. */
 #define MIN_GEMM_OCG 4
 
+static gboolean
+conv_uses_gemm (const MrtCvmConvGeom *g)
+{
+  return g->oc / g->groups >= MIN_GEMM_OCG;
+}
+
+MrtCvmPacked *
+mrt_cvm_pack_conv2d (const MrtCvmConvGeom *g, const gint32 *w, const gint32 *bias)
+{
+  if (!conv_uses_gemm (g))
+    return NULL;
+  return pack_weights (&paths[mrt_cvm_kernel_path ()], g->groups, g->oc / g->groups, g->c / g->groups, g->kh, g->kw,
+                       w, bias);
+}
+
 void
-mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
-                    guint n_threads)
+mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
+                    const MrtCvmPacked *pk, gint32 *y, guint n_threads)
 {
   ConvJob job = { &paths[mrt_cvm_kernel_path ()], g, x, y };
+  MrtCvmPacked *own = NULL;
   gsize n_planes, act_len;
 
-  job.icg = g->c / g->groups;
-  job.ocg = g->oc / g->groups;
-  if (job.ocg < MIN_GEMM_OCG)
+  if (!conv_uses_gemm (g))
     {
       last_used = MRT_CVM_KERNEL_USED_DIRECT;
       mrt_cvm_conv2d_direct (g, x, w, bias, y, n_threads);
       return;
     }
-  pack_weights (job.p, g->groups, job.ocg, job.icg, g->kh, g->kw, w, bias, &job.pk);
+  if (pk == NULL || pk->path != job.p->path)
+    pk = own = mrt_cvm_pack_conv2d (g, w, bias);
+  job.pk = pk;
+  job.icg = g->c / g->groups;
+  job.ocg = g->oc / g->groups;
   job.hp = g->h + 2 * g->ph;
   job.wp = g->w + 2 * g->pw;
   job.plane = (gsize) (job.hp * job.wp);
-  n_planes = (gsize) (g->n * g->groups * job.pk.cq);
+  n_planes = (gsize) (g->n * g->groups * pk->cq);
   act_len = n_planes * job.plane;
-  job.act = job.pk.ok ? g_try_new (guint32, act_len) : NULL;
+  job.act = pk->ok ? g_try_new (guint32, act_len) : NULL;
   if (job.act != NULL)
     mrt_cvm_parallel (n_threads, n_planes, job.plane, convert_planes, &job);
   if (job.act == NULL || g_atomic_int_get (&job.bad))
@@ -851,20 +852,19 @@ mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, c
     }
   else
     {
-      job.koff = g_new (gssize, job.pk.kq);
-      for (gint64 cq = 0; cq < job.pk.cq; cq++)
+      job.koff = g_new (gssize, pk->kq);
+      for (gint64 cq = 0; cq < pk->cq; cq++)
         for (gint64 ki = 0; ki < g->kh; ki++)
           for (gint64 kj = 0; kj < g->kw; kj++)
             job.koff[(cq * g->kh + ki) * g->kw + kj] = (gssize) (cq * (gint64) job.plane + ki * g->dh * job.wp + kj * g->dw);
       job.tiles = (g->oh * g->ow + job.p->mr - 1) / job.p->mr;
       last_used = MRT_CVM_KERNEL_USED_GEMM;
-      if (!g_getenv ("SKIP_TILES"))
       mrt_cvm_parallel (n_threads, (gsize) (g->n * g->groups * job.tiles),
-                        (gsize) job.p->mr * job.pk.kq * (gsize) (job.pk.nob * job.p->nr), conv_tiles, &job);
+                        (gsize) job.p->mr * pk->kq * (gsize) (pk->nob * job.p->nr), conv_tiles, &job);
       g_free (job.koff);
     }
   g_free (job.act);
-  packed_clear (&job.pk);
+  mrt_cvm_packed_free (own);
 }
 
 /* ---- the int8 dense ------------------------------------------------------ */
@@ -874,7 +874,7 @@ typedef struct {
   gint64 m, k, units;
   const gint32 *x, *w, *bias;
   gint32 *y;
-  Packed pk;
+  const MrtCvmPacked *pk;
   guint32 *act;  /* [m][kq] */
   gssize *koff;
   gint bad;
@@ -886,7 +886,7 @@ dense_convert (gpointer data, gsize begin, gsize end)
   DenseJob *job = data;
   guint32 bad = 0;
   for (gsize m = begin; m < end; m++)
-    bad |= job->p->dense_row (job->x + m * job->k, (gsize) job->k, job->act + m * job->pk.kq);
+    bad |= job->p->dense_row (job->x + m * job->k, (gsize) job->k, job->act + m * job->pk->kq);
   if (bad & ~0xffu)
     g_atomic_int_set (&job->bad, 1);
 }
@@ -900,7 +900,7 @@ dense_tiles (gpointer data, gsize begin, gsize end)
   Tile t;
 
   t.koff = job->koff;
-  t.kq = job->pk.kq;
+  t.kq = job->pk->kq;
   t.rows = rows;
   t.rs = (gssize) job->units;
   t.cs = 1;
@@ -909,12 +909,12 @@ dense_tiles (gpointer data, gsize begin, gsize end)
       gint64 m0 = (gint64) tile * p->mr;
       t.mr = (int) MIN (p->mr, job->m - m0);
       for (int r = 0; r < p->mr; r++)
-        rows[r] = job->act + (gsize) (m0 + MIN (r, t.mr - 1)) * job->pk.kq;
-      for (gint64 ob = 0; ob < job->pk.nob; ob++)
+        rows[r] = job->act + (gsize) (m0 + MIN (r, t.mr - 1)) * job->pk->kq;
+      for (gint64 ob = 0; ob < job->pk->nob; ob++)
         {
           t.nr = (int) MIN (p->nr, job->units - ob * p->nr);
-          t.w = job->pk.w + (gsize) ob * job->pk.kq * (gsize) p->nr;
-          t.cb = job->pk.cb + ob * p->nr;
+          t.w = job->pk->w + (gsize) ob * job->pk->kq * (gsize) p->nr;
+          t.cb = job->pk->cb + ob * p->nr;
           t.out = job->y + m0 * job->units + ob * p->nr;
           p->tile (&t);
         }
@@ -936,33 +936,41 @@ dense_exact_range (gpointer data, gsize begin, gsize end)
     }
 }
 
+MrtCvmPacked *
+mrt_cvm_pack_dense (gint64 k, gint64 units, const gint32 *w, const gint32 *bias)
+{
+  return pack_weights (&paths[mrt_cvm_kernel_path ()], 1, units, k, 1, 1, w, bias);
+}
+
 void
-mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
-                   guint n_threads)
+mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
+                   const MrtCvmPacked *pk, gint32 *y, guint n_threads)
 {
   DenseJob job = { &paths[mrt_cvm_kernel_path ()], m, k, units, x, w, bias, y };
+  MrtCvmPacked *own = NULL;
 
-  pack_weights (job.p, 1, units, k, 1, 1, w, bias, &job.pk);
-  job.act = job.pk.ok ? g_try_new (guint32, (gsize) m * job.pk.kq) : NULL;
+  if (pk == NULL || pk->path != job.p->path)
+    pk = own = mrt_cvm_pack_dense (k, units, w, bias);
+  job.pk = pk;
+  job.act = pk->ok ? g_try_new (guint32, (gsize) m * pk->kq) : NULL;
   if (job.act != NULL)
     mrt_cvm_parallel (n_threads, (gsize) m, (gsize) k, dense_convert, &job);
   if (job.act != NULL && !g_atomic_int_get (&job.bad))
     {
-      job.koff = g_new (gssize, job.pk.kq);
-      for (gsize q = 0; q < job.pk.kq; q++)
+      job.koff = g_new (gssize, pk->kq);
+      for (gsize q = 0; q < pk->kq; q++)
         job.koff[q] = (gssize) q;
       last_used = MRT_CVM_KERNEL_USED_GEMM;
       mrt_cvm_parallel (n_threads, (gsize) ((m + job.p->mr - 1) / job.p->mr),
-                        (gsize) job.p->mr * job.pk.kq * (gsize) (job.pk.nob * job.p->nr), dense_tiles, &job);
+                        (gsize) job.p->mr * pk->kq * (gsize) (pk->nob * job.p->nr), dense_tiles, &job);
       g_free (job.koff);
-      g_free (job.act);
     }
   else
     {
       /* the exact int32 loops */
-      g_free (job.act);
       last_used = MRT_CVM_KERNEL_USED_FALLBACK;
       mrt_cvm_parallel (n_threads, (gsize) (m * units), (gsize) k, dense_exact_range, &job);
     }
-  packed_clear (&job.pk);
+  g_free (job.act);
+  mrt_cvm_packed_free (own);
 }

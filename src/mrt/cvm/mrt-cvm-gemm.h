@@ -16,7 +16,7 @@
  * on direct int32 loops vectorised over the output width. */
 #pragma once
 
-#include <glib.h>
+#include "mrt-cvm-ops.h"
 
 G_BEGIN_DECLS
 
@@ -45,12 +45,21 @@ typedef struct {
   gint64 groups;
 } MrtCvmConvGeom;
 
-/* y = conv2d (x, w) + bias (NULL: none), NCHW / OIHW, int32 modulo 2^32. */
-void mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias, gint32 *y,
-                         guint n_threads);
+/* Weights packed for the current kernel path (reusable across calls with
+ * the same weights; the executor packs each parameter once). */
+typedef struct _MrtCvmPacked MrtCvmPacked;
+MrtCvmPacked *mrt_cvm_pack_conv2d (const MrtCvmConvGeom *g, const gint32 *w, const gint32 *bias);
+MrtCvmPacked *mrt_cvm_pack_dense (gint64 k, gint64 units, const gint32 *w, const gint32 *bias);
+void mrt_cvm_packed_free (MrtCvmPacked *pk);
+
+/* y = conv2d (x, w) + bias (NULL: none), NCHW / OIHW, int32 modulo 2^32.
+ * pk: NULL, or w and bias packed by mrt_cvm_pack_conv2d (ignored when packed
+ * for another path). */
+void mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
+                         const MrtCvmPacked *pk, gint32 *y, guint n_threads);
 /* y[m][u] = sum_k x[m][k] w[u][k] + bias[u], int32 modulo 2^32. */
 void mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
-                        gint32 *y, guint n_threads);
+                        const MrtCvmPacked *pk, gint32 *y, guint n_threads);
 
 /* The exact int32 loops (any values): the fallback, and a reference. */
 void mrt_cvm_conv2d_direct (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
@@ -63,5 +72,9 @@ typedef enum {
   MRT_CVM_KERNEL_USED_FALLBACK,  /* a value outside int8 */
 } MrtCvmKernelUsed;
 MrtCvmKernelUsed mrt_cvm_kernel_last_used (void);
+
+/* Geometry of a conv2d node (defined in mrt-cvm-ops-nn.c). */
+void mrt_cvm_conv2d_geom (const MrtCvmAttrs *a, const MrtShape *x, const MrtShape *w, const MrtShape *y,
+                          MrtCvmConvGeom *g);
 
 G_END_DECLS

@@ -66,8 +66,6 @@ mrt_cvm_json_parse (const char *text, gsize len, const char *what, GError **erro
       fail (error, MRT_CVM_ERROR_FORMAT, "%s contains a NUL byte", what);
       return NULL;
     }
-  /* json-glib quotes raw input in its parse errors: invalid UTF-8 must not
-   * get that far, or the error message itself is not UTF-8 (found by fuzzing) */
   if (!g_utf8_validate (text, (gssize) len, NULL))
     {
       fail (error, MRT_CVM_ERROR_FORMAT, "%s is not UTF-8 text", what);
@@ -75,7 +73,10 @@ mrt_cvm_json_parse (const char *text, gsize len, const char *what, GError **erro
     }
   if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
     {
-      fail (error, MRT_CVM_ERROR_FORMAT, "%s is not valid JSON: %s", what, local->message);
+      /* json-glib quotes the offending token cut at a byte count, which can
+       * split a character: keep the message UTF-8 (found by fuzzing) */
+      g_autofree char *msg = g_utf8_make_valid (local->message, -1);
+      fail (error, MRT_CVM_ERROR_FORMAT, "%s is not valid JSON: %s", what, msg);
       return NULL;
     }
   root = json_parser_get_root (parser);

@@ -1,6 +1,7 @@
 /* mrt-cvm-ops-broadcast.c: broadcast_add/sub/mul/max/div/greater (NumPy
  * broadcasting) and the reductions sum and max. */
 #include "mrt-cvm-ops-private.h"
+#include "mrt-cvm-simd.h"
 
 #include <string.h>
 
@@ -57,6 +58,21 @@ bc_apply (BcOp op, gint64 x, gint64 y)
     }
 }
 
+/* Each input the output's size (no broadcasting: same elements in the same
+ * order) or a single value: a flat loop. FALSE for the other cases. */
+static gboolean
+broadcast_flat (BcOp op, const MrtCvmView *in, const MrtCvmView *out)
+{
+  gsize n = out[0].n, sa = in[0].n == n, sb = in[1].n == n;
+  CvmSimdOp sop = op == BC_ADD ? CVM_SIMD_ADD : op == BC_SUB ? CVM_SIMD_SUB : op == BC_MUL ? CVM_SIMD_MUL : CVM_SIMD_MAX;
+
+  if ((op != BC_ADD && op != BC_SUB && op != BC_MUL && op != BC_MAX) || (!sa && in[0].n != 1) ||
+      (!sb && in[1].n != 1))
+    return FALSE;
+  cvm_simd_binary (sop, in[0].data, sa, in[1].data, sb, out[0].data, n);
+  return TRUE;
+}
+
 static void
 broadcast_run (BcOp op, const MrtCvmView *in, const MrtCvmView *out)
 {
@@ -66,6 +82,8 @@ broadcast_run (BcOp op, const MrtCvmView *in, const MrtCvmView *out)
   gint64 inner = os->dim[nd - 1];
   gint32 *dst = out[0].data;
 
+  if (broadcast_flat (op, in, out))
+    return;
   broadcast_strides (&in[0].shape, os, sx);
   broadcast_strides (&in[1].shape, os, sy);
   do

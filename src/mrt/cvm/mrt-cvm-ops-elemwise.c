@@ -2,6 +2,7 @@
  * clip, cvm_clip, cvm_left_shift, cvm_right_shift. Every kernel here reads
  * element i before writing element i, so it may run in place. */
 #include "mrt-cvm-ops-private.h"
+#include "mrt-cvm-simd.h"
 
 static void
 abs_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
@@ -44,15 +45,13 @@ cvm_precision_prec (const MrtCvmAttrs *a, const MrtShape *in, const int *prec, g
 static void
 add_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  for (gsize i = 0; i < out[0].n; i++)
-    out[0].data[i] = wrap32 ((gint64) in[0].data[i] + in[1].data[i]);
+  cvm_simd_binary (CVM_SIMD_ADD, in[0].data, 1, in[1].data, 1, out[0].data, out[0].n);
 }
 
 static void
 sub_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  for (gsize i = 0; i < out[0].n; i++)
-    out[0].data[i] = wrap32 ((gint64) in[0].data[i] - in[1].data[i]);
+  cvm_simd_binary (CVM_SIMD_SUB, in[0].data, 1, in[1].data, 1, out[0].data, out[0].n);
 }
 
 /* ---- clip ------------------------------------------------------------- */
@@ -132,8 +131,7 @@ cvm_clip_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const 
                   guint n_threads)
 {
   gint64 r = mrt_cvm_range ((int) A_INT (a, PR_PRECISION));
-  for (gsize i = 0; i < out[0].n; i++)
-    out[0].data[i] = clip32 (in[0].data[i], -r, r);
+  cvm_simd_clamp (in[0].data, out[0].data, out[0].n, (gint32) -r, (gint32) r);
 }
 
 /* Divides by 2^b rounding halves toward +inf: ((x >> (b-1)) + 1) >> 1. */
@@ -142,12 +140,8 @@ right_shift_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, con
                      guint n_threads)
 {
   gint64 r = mrt_cvm_range ((int) A_INT (a, PR_PRECISION));
-  int b = (int) A_INT (a, PR_SHIFT);
-  for (gsize i = 0; i < out[0].n; i++)
-    {
-      gint64 t = (((gint64) in[0].data[i] >> (b - 1)) + 1) >> 1;
-      out[0].data[i] = clip32 (t, -r, r);
-    }
+  /* in 32 bits: ((y + 1) >> 1) == (y >> 1) + (y & 1) for y = x >> (b - 1), without overflow */
+  cvm_simd_rshift_clamp (in[0].data, out[0].data, out[0].n, (int) A_INT (a, PR_SHIFT), (gint32) -r, (gint32) r);
 }
 
 /* clip(x * 2^b): the FORMAL semantics (the upstream CPU kernel throws). */

@@ -2,6 +2,7 @@
 #include "mrt-cvm-ops-private.h"
 
 #include "mrt-cvm-gemm.h"
+#include "mrt-cvm-simd.h"
 
 #include <string.h>
 
@@ -104,16 +105,22 @@ conv2d_prec (const MrtCvmAttrs *a, const MrtShape *in, const int *prec, guint n_
   return TRUE;
 }
 
+void
+mrt_cvm_conv2d_geom (const MrtCvmAttrs *a, const MrtShape *x, const MrtShape *w, const MrtShape *y, MrtCvmConvGeom *g)
+{
+  const gint64 *s = A_TUP (a, CV_STRIDES)->t, *p = A_TUP (a, CV_PADDING)->t, *d = A_TUP (a, CV_DILATION)->t;
+  *g = (MrtCvmConvGeom){ x->dim[0], x->dim[1], x->dim[2], x->dim[3], y->dim[1], y->dim[2], y->dim[3], w->dim[2],
+                         w->dim[3], s[0], s[1], p[0], p[1], d[0], d[1], A_INT (a, CV_GROUPS) };
+}
+
 /* int8 products, int32 sums (mrt-cvm-gemm.c): bit-identical to the FORMAL
  * int32 loops, which remain as the fallback */
 static void
 conv2d_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  const gint64 *s = A_TUP (a, CV_STRIDES)->t, *p = A_TUP (a, CV_PADDING)->t, *d = A_TUP (a, CV_DILATION)->t;
-  const MrtShape *x = &in[0].shape, *w = &in[1].shape, *y = &out[0].shape;
-  MrtCvmConvGeom g = { x->dim[0], x->dim[1], x->dim[2], x->dim[3], y->dim[1], y->dim[2], y->dim[3],
-                       w->dim[2], w->dim[3], s[0], s[1], p[0], p[1], d[0], d[1], A_INT (a, CV_GROUPS) };
-  mrt_cvm_conv2d_run (&g, in[0].data, in[1].data, n_in == 3 ? in[2].data : NULL, out[0].data, n_threads);
+  MrtCvmConvGeom g;
+  mrt_cvm_conv2d_geom (a, &in[0].shape, &in[1].shape, &out[0].shape, &g);
+  mrt_cvm_conv2d_run (&g, in[0].data, in[1].data, n_in == 3 ? in[2].data : NULL, NULL, out[0].data, n_threads);
 }
 
 static guint64
@@ -166,7 +173,7 @@ static void
 dense_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
   mrt_cvm_dense_run (in[0].shape.dim[0], in[0].shape.dim[1], out[0].shape.dim[1], in[0].data, in[1].data,
-                     n_in == 3 ? in[2].data : NULL, out[0].data, n_threads);
+                     n_in == 3 ? in[2].data : NULL, NULL, out[0].data, n_threads);
 }
 
 static guint64
@@ -180,8 +187,7 @@ dense_gas (const MrtCvmAttrs *a, const MrtShape *in, guint n_in, const MrtShape 
 static void
 relu_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out, guint n_threads)
 {
-  for (gsize i = 0; i < out[0].n; i++)
-    out[0].data[i] = MAX (in[0].data[i], 0);
+  cvm_simd_clamp (in[0].data, out[0].data, out[0].n, 0, G_MAXINT32);
 }
 
 /* ---- max_pool2d ------------------------------------------------------- */
@@ -237,32 +243,54 @@ max_pool2d_shape (const MrtCvmAttrs *a, const MrtShape *in, guint n_in, MrtShape
   return TRUE;
 }
 
+typedef struct {
+  const MrtCvmAttrs *a;
+  const MrtCvmView *x, *y;
+} PoolJob;
+
+/* Per output row: the max over the window's input rows (vectorised), then
+ * over each window's columns. Windows are clipped to the input (padding
+ * adds nothing), as in the FORMAL kernel. */
+static void
+max_pool2d_range (gpointer data, gsize begin, gsize end)
+{
+  const PoolJob *job = data;
+  const gint64 *k = A_TUP (job->a, MP_POOL)->t, *s = A_TUP (job->a, MP_STRIDES)->t;
+  gint64 H = job->x->shape.dim[2], W = job->x->shape.dim[3];
+  gint64 OH = job->y->shape.dim[2], OW = job->y->shape.dim[3];
+  g_autofree gint32 *row = g_new (gint32, W);
+  gint64 ph, pw;
+
+  pool_padding (job->a, &ph, &pw);
+  for (gsize c = begin; c < end; c++)
+    {
+      const gint32 *x = job->x->data + c * H * W;
+      gint32 *y = job->y->data + c * OH * OW;
+      for (gint64 oy = 0; oy < OH; oy++)
+        {
+          gint64 y0 = oy * s[0] - ph, lo = MAX (y0, 0), hi = MIN (y0 + k[0], H);
+          memcpy (row, x + lo * W, W * sizeof (gint32));
+          for (gint64 iy = lo + 1; iy < hi; iy++)
+            cvm_simd_binary (CVM_SIMD_MAX, row, 1, x + iy * W, 1, row, (gsize) W);
+          for (gint64 ox = 0; ox < OW; ox++)
+            {
+              gint64 x0 = ox * s[1] - pw;
+              gint32 m = G_MININT32;
+              for (gint64 ix = MAX (x0, 0); ix < MIN (x0 + k[1], W); ix++)
+                m = MAX (m, row[ix]);
+              y[oy * OW + ox] = m;
+            }
+        }
+    }
+}
+
 static void
 max_pool2d_forward (const MrtCvmAttrs *a, const MrtCvmView *in, guint n_in, const MrtCvmView *out,
                     guint n_threads)
 {
-  const gint64 *k = A_TUP (a, MP_POOL)->t, *s = A_TUP (a, MP_STRIDES)->t;
-  gint64 ph, pw;
-  gint64 planes = in[0].shape.dim[0] * in[0].shape.dim[1];
-  gint64 H = in[0].shape.dim[2], W = in[0].shape.dim[3];
-  gint64 OH = out[0].shape.dim[2], OW = out[0].shape.dim[3];
-
-  pool_padding (a, &ph, &pw);
-  for (gint64 c = 0; c < planes; c++)
-    {
-      const gint32 *x = in[0].data + c * H * W;
-      gint32 *y = out[0].data + c * OH * OW;
-      for (gint64 oy = 0; oy < OH; oy++)
-        for (gint64 ox = 0; ox < OW; ox++)
-          {
-            gint64 y0 = oy * s[0] - ph, x0 = ox * s[1] - pw;
-            gint32 m = G_MININT32;
-            for (gint64 iy = MAX (y0, 0); iy < MIN (y0 + k[0], H); iy++)
-              for (gint64 ix = MAX (x0, 0); ix < MIN (x0 + k[1], W); ix++)
-                m = MAX (m, x[iy * W + ix]);
-            y[oy * OW + ox] = m;
-          }
-    }
+  PoolJob job = { a, &in[0], &out[0] };
+  mrt_cvm_parallel (n_threads, (gsize) (in[0].shape.dim[0] * in[0].shape.dim[1]),
+                    (gsize) (in[0].shape.dim[2] * in[0].shape.dim[3]), max_pool2d_range, &job);
 }
 
 static guint64

@@ -30,21 +30,24 @@
 typedef void (*RangeFunc) (gpointer data, gint64 begin, gint64 end);
 
 /* Heap-allocated and shared: a helper the scheduler starts late may find
- * every part taken and the caller gone; it then only drops its reference. */
+ * every part taken and the caller gone; it then only drops its reference.
+ * The hand-offs go through atomics (ready, done) rather than only through
+ * GLib's mutex and queue: those are futex-based, invisible to
+ * ThreadSanitizer, which would otherwise report every result as a race. */
 typedef struct {
-  gatomicrefcount ref;
+  gint ref; /* g_atomic_int_*, which compile inline where the sanitizer sees them */
   RangeFunc func;
   gpointer data;
   gint64 n;
-  gint parts, next, done;
-  GMutex lock;
+  gint parts, ready, next, done;
+  GMutex lock; /* only for sleeping on cond until done == parts */
   GCond cond;
 } ParallelJob;
 
 static void
 job_unref (ParallelJob *job)
 {
-  if (g_atomic_ref_count_dec (&job->ref))
+  if (g_atomic_int_dec_and_test (&job->ref))
     {
       g_mutex_clear (&job->lock);
       g_cond_clear (&job->cond);
@@ -56,13 +59,16 @@ static void
 run_parts (ParallelJob *job)
 {
   gint part;
+  (void) g_atomic_int_get (&job->ready); /* pairs with the set before the push */
   while ((part = g_atomic_int_add (&job->next, 1)) < job->parts)
     {
       job->func (job->data, job->n * part / job->parts, job->n * (part + 1) / job->parts);
-      g_mutex_lock (&job->lock);
-      if (++job->done == job->parts)
-        g_cond_signal (&job->cond);
-      g_mutex_unlock (&job->lock);
+      if (g_atomic_int_add (&job->done, 1) + 1 == job->parts)
+        {
+          g_mutex_lock (&job->lock);
+          g_cond_signal (&job->cond);
+          g_mutex_unlock (&job->lock);
+        }
     }
 }
 
@@ -113,22 +119,23 @@ parallel_for (gint64 n, gint64 work, RangeFunc func, gpointer data)
       return;
     }
   job = g_new0 (ParallelJob, 1);
-  g_atomic_ref_count_init (&job->ref);
+  job->ref = 1;
   job->func = func;
   job->data = data;
   job->n = n;
   job->parts = (gint) MIN (n, (gint64) threads * 4);
   g_mutex_init (&job->lock);
   g_cond_init (&job->cond);
+  g_atomic_int_set (&job->ready, 1);
   helpers = (gint) MIN ((gint64) threads - 1, job->parts - 1);
   for (gint i = 0; i < helpers; i++)
     {
-      g_atomic_ref_count_inc (&job->ref);
+      g_atomic_int_inc (&job->ref);
       g_thread_pool_push (pool, job, NULL);
     }
   run_parts (job);
   g_mutex_lock (&job->lock);
-  while (job->done < job->parts)
+  while (g_atomic_int_get (&job->done) < job->parts)
     g_cond_wait (&job->cond, &job->lock);
   g_mutex_unlock (&job->lock);
   job_unref (job);
@@ -382,6 +389,27 @@ scatter_planes (gpointer data, gint64 q0, gint64 q1)
     }
 }
 
+/* One pool job per multi-image chunk: unfolding chunk i+1 shares it with
+ * reordering chunk i's product, halving the thread hand-offs, which cost
+ * the most when the machine is busy. Range [0, k) unfolds, the rest
+ * reorders. */
+typedef struct {
+  const Im2col *unfold;
+  const Scatter *reorder; /* NULL for the first chunk */
+  gint64 k;
+} Step;
+
+static void
+step_parts (gpointer data, gint64 b, gint64 e)
+{
+  const Step *st = data;
+  gint64 k = st->unfold ? st->k : 0;
+  if (b < k)
+    im2col_rows ((gpointer) st->unfold, b, MIN (e, k));
+  if (e > k)
+    scatter_planes ((gpointer) st->reorder, MAX (b, k) - k, e - k);
+}
+
 static void
 add_bias (float *out, const float *bias, gint64 f, gint64 p)
 {
@@ -447,35 +475,39 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
                    (gint64) sizeof (float) * k * cols);
       return FALSE;
     }
-  for (gint64 n0 = 0; n0 < g->n; n0 += chunk)
-    {
-      gint64 nb = MIN (chunk, g->n - n0);
+  if (chunk == 1)
+    for (gint64 n = 0; n < g->n; n++)
       for (gint64 grp = 0; grp < g->groups; grp++)
         {
-          const float *x = in + (n0 * g->c + grp * cg) * hw, *w = weight + grp * fg * k;
-          const float *b = bias ? bias + grp * fg : NULL;
-          float *o = out + (n0 * g->f + grp * fg) * p;
-          if (nb == 1)
+          const float *x = in + (n * g->c + grp * cg) * hw, *w = weight + grp * fg * k;
+          float *o = out + (n * g->f + grp * fg) * p;
+          for (gint64 ya = 0; ya < g->oh; ya += band)
             {
-              for (gint64 ya = 0; ya < g->oh; ya += band)
-                {
-                  gint64 yb = MIN (ya + band, g->oh), nc = (yb - ya) * g->ow;
-                  Im2col job = { g, x, 1, ya, yb, col, nc };
-                  parallel_for (k, k * nc, im2col_rows, &job);
-                  sgemm (fg, nc, k, w, k, col, nc, o + ya * g->ow, p);
-                }
-              if (b)
-                add_bias (o, b, fg, p);
+              gint64 yb = MIN (ya + band, g->oh), nc = (yb - ya) * g->ow;
+              Im2col job = { g, x, 1, ya, yb, col, nc };
+              parallel_for (k, k * nc, im2col_rows, &job);
+              sgemm (fg, nc, k, w, k, col, nc, o + ya * g->ow, p);
             }
-          else
-            {
-              Im2col job = { g, x, nb, 0, g->oh, col, nb * p };
-              Scatter sc = { tmp, b, o, nb, fg, p, nb * p, g->f * p };
-              parallel_for (k, k * nb * p, im2col_rows, &job);
-              sgemm (fg, nb * p, k, w, k, col, nb * p, tmp, nb * p);
-              parallel_for (nb * fg, nb * fg * p, scatter_planes, &sc);
-            }
+          if (bias)
+            add_bias (o, bias + grp * fg, fg, p);
         }
+  else
+    {
+      Scatter prev = { 0 };
+      gboolean has_prev = FALSE;
+      for (gint64 n0 = 0; n0 < g->n; n0 += chunk)
+        for (gint64 grp = 0; grp < g->groups; grp++)
+          {
+            gint64 nb = MIN (chunk, g->n - n0), reorder = has_prev ? prev.nb * fg : 0;
+            Im2col job = { g, in + (n0 * g->c + grp * cg) * hw, nb, 0, g->oh, col, nb * p };
+            Step st = { &job, has_prev ? &prev : NULL, k };
+            parallel_for (k + reorder, (k * nb + reorder) * p, step_parts, &st);
+            sgemm (fg, nb * p, k, weight + grp * fg * k, k, col, nb * p, tmp, nb * p);
+            prev = (Scatter){ tmp, bias ? bias + grp * fg : NULL, out + (n0 * g->f + grp * fg) * p, nb, fg, p,
+                              nb * p, g->f * p };
+            has_prev = TRUE;
+          }
+      parallel_for (prev.nb * fg, prev.nb * fg * p, scatter_planes, &prev);
     }
   return TRUE;
 }
