@@ -283,8 +283,13 @@ test_project_round_trip (void)
   g_signal_emit_by_name (studio_inspector_get_threshold_row (inspector), "apply");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.reset-threshold", NULL));
   g_assert_false (studio_project_get_threshold (project, "fc0", NULL));
+  studio_graph_view_fit (view);
   wait_for_frame (view);
   save_screenshot (GTK_WIDGET (window), "canvas-split.png");
+  studio_graph_view_set_zoom (view, 1.0);
+  studio_graph_view_reveal_node (view, (guint) relu);
+  wait_for_frame (view);
+  save_screenshot (GTK_WIDGET (window), "canvas-split-zoomed.png");
 
   /* A split model needs Oscale_maps too; the stage options set it. */
   mrt_ini_set (studio_project_get_ini (project), "MERGE_MODEL", "Oscale_maps", "softmax: None");

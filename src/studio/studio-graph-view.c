@@ -216,7 +216,7 @@ studio_graph_view_size_allocate (GtkWidget *widget, int width, int height, int b
   /* The overview is hidden rather than squeezed in a small window. */
   if (width < 420 || height < 320)
     gtk_widget_set_child_visible (self->minimap, FALSE);
-  allocate_corner (self->minimap, width, height, TRUE, TRUE, 0.34);
+  allocate_corner (self->minimap, width, height, TRUE, TRUE, 0.3);
   if (self->context_menu)
     gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
@@ -469,13 +469,14 @@ void
 studio_graph_view_set_state (StudioGraphView *self, MrtState *state)
 {
   MrtModel *shown;
+  g_autoptr (MrtState) old = NULL;
   g_return_if_fail (STUDIO_IS_GRAPH_VIEW (self));
   if (state == self->state)
     return;
-  if (state)
-    mrt_state_ref (state);
-  g_clear_pointer (&self->state, mrt_state_unref);
-  self->state = state;
+  /* The old state may own the graph on screen: keep it alive until the
+   * selection was carried over by name. */
+  old = g_steal_pointer (&self->state);
+  self->state = state ? mrt_state_ref (state) : NULL;
   shown = state && state->prepared ? state->prepared : self->model;
   if (shown != self->shown)
     show_graph (self, shown);

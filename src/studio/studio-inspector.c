@@ -102,6 +102,9 @@ update_shapes (StudioInspector *self, MrtModel *model)
   g_clear_pointer (&self->shapes, g_free);
   g_free (self->shapes_input);
   self->shapes_input = g_strdup (input);
+  /* A reference, so a freed model's address cannot pass for a new one. */
+  mrt_model_ref (model);
+  g_clear_pointer (&self->shapes_model, mrt_model_unref);
   self->shapes_model = model;
   /* Batch 1 from the project's Input_shape; without one, the __shape__
    * attributes the symbol may carry. A failure just leaves shapes unknown. */
@@ -471,6 +474,7 @@ studio_inspector_finalize (GObject *object)
   g_free (self->shapes_input);
   g_free (self->shapes);
   g_free (self->output_shape);
+  g_clear_pointer (&self->shapes_model, mrt_model_unref);
   G_OBJECT_CLASS (studio_inspector_parent_class)->finalize (object);
 }
 

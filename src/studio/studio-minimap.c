@@ -9,8 +9,8 @@
 
 #include "studio-graph-view-private.h"
 
-#define MAP_W 180.0
-#define MAP_MAX_H 220.0
+#define MAP_W 160.0
+#define MAP_MAX_H 200.0
 #define MAP_MIN_H 72.0
 #define MAP_PAD 8.0
 
