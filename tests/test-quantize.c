@@ -371,6 +371,56 @@ test_per_channel_depthwise (void)
   g_assert_cmpfloat (channel_big, <, 0.02);
 }
 
+/* Restore_name: the listed node computes in float (children divided by
+ * their scales), its output has scale 1, and "_OP_"/"_ALL_EXCEPT_" select. */
+static void
+test_restore (void)
+{
+  g_autoptr (MrtModel) m = fc_model ();
+  g_autoptr (GHashTable) th = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  MrtShape in = mrt_shape_make (2, (gint64) 1, (gint64) 2);
+  MrtQuantizeOptions opts;
+  const char *lists[][2] = { { "fc", NULL }, { "_OP_FullyConnected", NULL }, { "_ALL_EXCEPT_", "data" } };
+
+  set_th (th, "data", 1.0);
+  set_th (th, "fc_weight", 0.5);
+  set_th (th, "fc_bias", 0.1);
+  set_th (th, "fc", 0.6);
+  for (guint k = 0; k < G_N_ELEMENTS (lists); k++)
+    {
+      g_autoptr (MrtQuantized) q = NULL;
+      g_ptr_array_set_size (names, 0);
+      for (guint j = 0; j < 2 && lists[k][j]; j++)
+        g_ptr_array_add (names, (gpointer) lists[k][j]);
+      mrt_quantize_options_init (&opts);
+      opts.restore_names = names;
+      q = mrt_quantize (m, &in, th, &opts, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (q->n_restored, ==, 1);
+      g_assert_cmpfloat (mrt_quantized_get (q->sc, "fc"), ==, 1);
+      /* float weights survive: the graph still holds the original parameter */
+      g_assert_nonnull (mrt_model_get_param (q->model, "fc_weight"));
+      {
+        /* x = [0.25, 0.5] quantized to [32, 64]: the float FC of [32/127, 64/127] */
+        float xv[] = { 32, 64 };
+        g_autoptr (MrtTensor) x = mrt_tensor_new_f32 (&in, xv);
+        g_autoptr (MrtTensor) y = mrt_model_forward1 (q->model, x, &error);
+        double expect = 0.5 * 32 / 127.0 - 0.25 * 64 / 127.0 + 0.1;
+        g_assert_no_error (error);
+        g_assert_cmpfloat (fabs (mrt_tensor_f32 (y)[0] - expect), <, 1e-6);
+      }
+      /* and it cannot be lowered to the CVM */
+      {
+        g_autoptr (MrtModel) cvm = mrt_to_cvm (q->model, &in, &error);
+        g_assert_null (cvm);
+        g_assert_error (error, MRT_COMPILE_ERROR, MRT_COMPILE_ERROR_PARAM);
+        g_clear_error (&error);
+      }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -382,5 +432,6 @@ main (int argc, char **argv)
   g_test_add_func ("/quantize/concat-common-scale", test_concat_common_scale);
   g_test_add_func ("/quantize/softmax-lut", test_softmax_lut);
   g_test_add_func ("/quantize/per-channel-depthwise", test_per_channel_depthwise);
+  g_test_add_func ("/quantize/restore", test_restore);
   return g_test_run ();
 }

@@ -187,36 +187,49 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
             return NULL;
           break;
         }
-      /* one checked executor per batch shape (the last batch may be smaller) */
-      if (cvm == NULL || !mrt_shape_equal (&cvm_shape, &x->shape))
+      if (s->quantized && s->quantized->n_restored > 0)
         {
-          g_clear_pointer (&exec, mrt_cvm_exec_free);
-          g_clear_pointer (&cvm, mrt_model_unref);
-          cvm_shape = x->shape;
-          if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) || !(exec = mrt_cvm_exec_new (cvm, 0, error)))
+          /* restored nodes compute in float: only the float simulation can run them */
+          g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
+          g_autoptr (MrtTensor) xf = mrt_tensor_convert (xq, MRT_DTYPE_F32);
+          g_autoptr (GPtrArray) raw = mrt_model_forward (s->final, &xf, 1, NULL, error);
+          if (raw == NULL || !(fout = mrt_model_forward1 (s->original, x, error)))
             return NULL;
+          qout = mrt_dequantize_outputs (raw, s->oscales);
         }
-      {
-        QuantJob job = { exec, s, x };
-        /* MRT_EVAL_SERIAL=1: one after the other (the benchmark's baseline) */
-        GThread *worker = serial ? NULL : g_thread_try_new ("mrt-eval-cvm", quant_job_run, &job, NULL);
-        if (worker == NULL)
-          quant_job_run (&job);
-        fout = mrt_model_forward1 (s->original, x, error);
-        if (worker != NULL)
-          g_thread_join (worker);
-        qout = job.out;
-        if (fout == NULL)
+      else
+        {
+          /* one checked executor per batch shape (the last batch may be smaller) */
+          if (cvm == NULL || !mrt_shape_equal (&cvm_shape, &x->shape))
+            {
+              g_clear_pointer (&exec, mrt_cvm_exec_free);
+              g_clear_pointer (&cvm, mrt_model_unref);
+              cvm_shape = x->shape;
+              if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) || !(exec = mrt_cvm_exec_new (cvm, 0, error)))
+                return NULL;
+            }
           {
-            g_clear_error (&job.error);
-            return NULL;
+            QuantJob job = { exec, s, x };
+            /* MRT_EVAL_SERIAL=1: one after the other (the benchmark's baseline) */
+            GThread *worker = serial ? NULL : g_thread_try_new ("mrt-eval-cvm", quant_job_run, &job, NULL);
+            if (worker == NULL)
+              quant_job_run (&job);
+            fout = mrt_model_forward1 (s->original, x, error);
+            if (worker != NULL)
+              g_thread_join (worker);
+            qout = job.out;
+            if (fout == NULL)
+              {
+                g_clear_error (&job.error);
+                return NULL;
+              }
+            if (qout == NULL)
+              {
+                g_propagate_error (error, job.error);
+                return NULL;
+              }
           }
-        if (qout == NULL)
-          {
-            g_propagate_error (error, job.error);
-            return NULL;
-          }
-      }
+        }
       if (ev == NULL)
         ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
       if (!mrt_accuracy_update (&fa, fout, labels, error) ||

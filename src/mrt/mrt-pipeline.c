@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "mrt-bias-correct.h"
 #include "mrt-dataset.h"
 #include "mrt-equalize.h"
 #include "mrt-evaluate.h"
@@ -330,7 +331,21 @@ stage_quantize (MrtState *in, const MrtConfig *c, const MrtProgress *p, GError *
   opts.softmax_lambd = c->softmax_lambd;
   opts.shift_bits = c->shift_bits;
   opts.per_channel = (MrtPerChannel) c->per_channel;
-  s->quantized = mrt_quantize (mrt_state_quant_input (in), &shape, th, &opts, p, error);
+  opts.restore_names = c->restore_names;
+  if (c->bias_correction)
+    {
+      /* extension: quantize a bias-corrected copy; the state keeps the uncorrected float model */
+      g_autoptr (GPtrArray) batches = calibration_batches (c, error);
+      g_autoptr (MrtModel) corrected = NULL;
+      if (batches == NULL || mrt_progress_cancelled (p, error))
+        return NULL;
+      corrected = mrt_bias_correct (mrt_state_quant_input (in), &shape, th, &opts, batches, NULL, error);
+      if (corrected == NULL)
+        return NULL;
+      s->quantized = mrt_quantize (corrected, &shape, th, &opts, p, error);
+    }
+  else
+    s->quantized = mrt_quantize (mrt_state_quant_input (in), &shape, th, &opts, p, error);
   if (s->quantized == NULL)
     return NULL;
   s->input_scale = s->quantized->input_scale;
@@ -415,6 +430,14 @@ stage_compile (MrtState *in, const MrtConfig *c, const MrtProgress *p, GError **
 
   if (!need (in, MRT_STAGE_MERGE_MODEL, MRT_STAGE_COMPILATION, error))
     return NULL;
+  if (in->quantized && in->quantized->n_restored > 0)
+    {
+      g_set_error (error, MRT_PIPELINE_ERROR, MRT_PIPELINE_ERROR_ORDER,
+                   "%u nodes are restored ([QUANTIZATION] Restore_name) and compute in float; "
+                   "a CVM model must be all integer: clear Restore_name to export",
+                   in->quantized->n_restored);
+      return NULL;
+    }
   s = state_derive (in, MRT_STAGE_COMPILATION);
   mrt_progress_report (p, 0, "Compiling to CVM");
   if (!(ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, error)) ||

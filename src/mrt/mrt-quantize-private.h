@@ -20,6 +20,7 @@ typedef struct {
   GHashTable *prec;        /* dst name -> int* */
   GHashTable *counters;    /* name base -> next k */
   GHashTable *consts;      /* const name -> dst index + 1 */
+  guint n_restored;
 } Q;
 
 typedef struct {
@@ -59,6 +60,7 @@ guint q_rebuild (Q *q, const MrtNode *n, const guint *inputs, guint count);
 
 /* rules */
 QRule q_find_rule (const char *op);
+gboolean q_rule_restore (Q *q, const MrtNode *n, guint idx, GError **error);
 gboolean q_rule_xwb_channel (Q *q, const MrtNode *n, guint idx, GError **error);
 
 G_END_DECLS

@@ -431,6 +431,45 @@ static const RuleEntry rules[] = {
   { "max", rule_pass },
 };
 
+/* §6.7: a restored node computes in float: its children are divided by
+ * their scales, parameters stay float, and the output has scale 1. */
+gboolean
+q_rule_restore (Q *q, const MrtNode *n, guint idx, GError **error)
+{
+  guint ins[8];
+  double th = q_src_th (q, n->name);
+  if (n->n_inputs > G_N_ELEMENTS (ins))
+    return FALSE;
+  for (guint i = 0; i < n->n_inputs; i++)
+    {
+      guint child = n->inputs[i].node;
+      if (mrt_model_is_param (q->src, child))
+        {
+          const char *pname = mrt_model_node (q->src, child)->name;
+          gint found = mrt_model_find (q->dst, pname);
+          MrtTensor *t = mrt_model_get_param (q->src, pname);
+          ins[i] = found >= 0 ? (guint) found : q_add_param (q, pname, t, mrt_get_bit (mrt_tensor_absmax (t)));
+        }
+      else
+        {
+          guint x = q_mapped (q, n, i);
+          double s = q_sc_of (q, x);
+          if (s != 1)
+            {
+              g_autofree char *name = q_gen_name (q, "restore");
+              guint mins[2] = { x, q_const_node (q, 1.0 / s) };
+              x = q_add_op (q, name, "broadcast_mul", NULL, mins, 2);
+              q_set_state (q, name, q_th_of (q, mins[0]), 1, q_prec_of (q, mins[0]));
+            }
+          ins[i] = x;
+        }
+    }
+  q_rebuild (q, n, ins, n->n_inputs);
+  q_set_state (q, n->name, th, 1, mrt_get_bit (th));
+  q->n_restored++;
+  return TRUE;
+}
+
 QRule
 q_find_rule (const char *op)
 {

@@ -289,6 +289,25 @@ tight_clip (Q *q, guint node)
   return c;
 }
 
+/* Restore_name: a name, "_OP_<op>", and "_ALL_EXCEPT_" inverting the list. */
+static gboolean
+is_restored (Q *q, const MrtNode *n)
+{
+  GPtrArray *names = q->opts->restore_names;
+  gboolean listed = FALSE, invert = FALSE;
+  for (guint i = 0; names && i < names->len; i++)
+    {
+      const char *r = g_ptr_array_index (names, i);
+      if (g_str_equal (r, "_ALL_EXCEPT_"))
+        invert = TRUE;
+      else if (g_str_equal (r, n->name) || (g_str_has_prefix (r, "_OP_") && g_str_equal (r + 4, n->op)))
+        listed = TRUE;
+    }
+  if (invert)
+    return !listed && q_find_rule (n->op) != NULL;
+  return listed;
+}
+
 static gboolean
 quantize_node (Q *q, guint i, GError **error)
 {
@@ -313,7 +332,7 @@ quantize_node (Q *q, guint i, GError **error)
                    "node “%s” (%s) has %u outputs; run PREPARE first", n->name, n->op, n->n_outputs);
       return FALSE;
     }
-  rule = q_find_rule (n->op);
+  rule = is_restored (q, n) ? q_rule_restore : q_find_rule (n->op);
   if (rule == NULL)
     {
       g_set_error (error, MRT_QUANTIZE_ERROR, MRT_QUANTIZE_ERROR_UNSUPPORTED,
@@ -371,6 +390,7 @@ mrt_quantize_options_init (MrtQuantizeOptions *opts)
   opts->softmax_lambd = 10;
   opts->shift_bits = 5;
   opts->per_channel = MRT_PER_CHANNEL_AUTO;
+  opts->restore_names = NULL;
 }
 
 static GHashTable *
@@ -435,6 +455,7 @@ mrt_quantize (MrtModel *model, const MrtShape *input_shape, GHashTable *threshol
       const char *in = mrt_model_node (model, g_array_index (inputs, guint, 0))->name;
       res->input_scale = mrt_quantized_get (res->sc, in);
       res->input_precision = opts->input_precision;
+      res->n_restored = q.n_restored;
       res->model = mrt_model_ref (q.dst);
     }
   mrt_model_unref (q.dst);

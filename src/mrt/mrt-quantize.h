@@ -28,6 +28,10 @@ typedef struct {
   double softmax_lambd;  /* 10 */
   int shift_bits;        /* 5 */
   MrtPerChannel per_channel; /* extension; AUTO */
+  /* Restore_name (§6.7, debug): node names, "_OP_<op>" for every node of an
+   * op, "_ALL_EXCEPT_" to invert. Restored nodes compute in float: the
+   * result can be evaluated (in float simulation) but not exported. NULL: none. */
+  GPtrArray *restore_names;
 } MrtQuantizeOptions;
 
 void mrt_quantize_options_init (MrtQuantizeOptions *opts);
@@ -41,6 +45,7 @@ typedef struct {
   GArray *oscales;      /* double per output */
   double input_scale;
   int input_precision;
+  guint n_restored;     /* nodes computed in float (Restore_name) */
 } MrtQuantized;
 
 /* thresholds: node name -> double* for every node of `model` (calibration
