@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "studio-project.h"
+#include "studio-settings.h"
 
 #include <gio/gio.h>
 #include <math.h>
@@ -168,6 +169,8 @@ studio_project_new_for_model (const char *model_path, const MrtModel *model)
     mrt_ini_set (self->ini, "DEFAULT", "Input_shape", shape);
   if (dataset)
     mrt_ini_set (self->ini, "CALIBRATION", "Dataset", dataset);
+  /* the user's preferred calibration method and dataset folder */
+  studio_settings_apply_project_defaults (self->ini);
   /* Nothing to lose yet: a fresh project only counts as modified once the
    * user changes something. */
   return self;
