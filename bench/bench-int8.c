@@ -32,6 +32,7 @@
 #include "mrt.h"
 
 static double min_seconds = 1.0;
+static char float_label[128] = "float";
 
 typedef void (*BenchFunc) (gpointer data);
 
@@ -168,7 +169,7 @@ bench_layer (const Layer *l, int batch, guint threads, GRand *rng, double *tf, d
               mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()));
   g_snprintf (value, sizeof value, "%.2f ms (%.0f GOP/s)", *ti * 1e3, 2 * macs / *ti / 1e9);
   g_snprintf (bvalue, sizeof bvalue, "%.2f ms (%.0f GFLOP/s)", *tf * 1e3, 2 * macs / *tf / 1e9);
-  row (figure, value, "float conv (im2col + sgemm)", bvalue, *tf / *ti);
+  row (figure, value, float_label, bvalue, *tf / *ti);
 
   /* the other paths, against the default one */
   for (int p = MRT_CVM_KERNEL_AVX2; p < MRT_CVM_KERNEL_N_PATHS; p++)
@@ -309,13 +310,13 @@ bench_model (const char *ini, int batch, guint threads)
               mrt_cvm_exec_slice (exec));
   g_snprintf (value, sizeof value, "%.1f ms (%.0f images/s)", ti * 1e3, batch / ti);
   g_snprintf (bvalue, sizeof bvalue, "%.1f ms (%.0f images/s)", tf * 1e3, batch / tf);
-  row (figure, value, "float executor, same model and images", bvalue, tf / ti);
+  row (figure, value, float_label, bvalue, tf / ti);
 
   time_pair (run_float_model, &fr, run_int_model, &ir1, &tf2, &ti1);
   g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor, 1 thread", name, batch);
   g_snprintf (value, sizeof value, "%.1f ms (%.0f images/s)", ti1 * 1e3, batch / ti1);
   g_snprintf (bvalue, sizeof bvalue, "%.1f ms (%.0f images/s)", tf2 * 1e3, batch / tf2);
-  row (figure, value, "float executor (its own threads)", bvalue, tf2 / ti1);
+  row (figure, value, float_label, bvalue, tf2 / ti1);
 
   time_pair (run_int_model, &irw, run_int_model, &ir, &tw, &tf3);
   g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor with batch slices", name, batch);
@@ -348,7 +349,7 @@ main (int argc, char **argv)
   const char *ini = NULL;
   int batch = 64;
   guint threads = 0;
-  gboolean header = FALSE, quick = FALSE;
+  gboolean header = FALSE, quick = FALSE, layers_too = TRUE;
   double sum_f = 0, sum_i = 0, tpath[MRT_CVM_KERNEL_N_PATHS] = { 0 };
   g_autoptr (GRand) rng = g_rand_new_with_seed (11);
   char value[64], bvalue[64], figure[128];
@@ -366,14 +367,18 @@ main (int argc, char **argv)
       header = TRUE;
     else if (strcmp (argv[i], "--quick") == 0)
       quick = TRUE;
+    else if (strcmp (argv[i], "--no-layers") == 0)
+      layers_too = FALSE;
     else
       {
-        fprintf (stderr, "usage: %s [--config resnet20.ini] [--batch N] [--seconds S] [--threads N] [--header] [--quick]\n",
+        fprintf (stderr, "usage: %s [--config resnet20.ini] [--batch N] [--seconds S] [--threads N] [--header] [--quick] [--no-layers]\n",
                  argv[0]);
         return 2;
       }
   if (ini == NULL)
     ini = g_getenv ("MRT_RESNET20_INI");
+  g_snprintf (float_label, sizeof float_label, "float executor (im2col + OpenBLAS sgemm, %s kernels)",
+              g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "default");
   if (header)
     {
       g_autofree char *cpu = cpu_model ();
@@ -382,7 +387,7 @@ main (int argc, char **argv)
       printf ("| figure | value | baseline (same run) | baseline value | ratio |\n|---|---|---|---|---:|\n");
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
+  for (guint i = 0; layers_too && i < G_N_ELEMENTS (layers); i++)
     {
       double tf, ti;
       if (quick && i != 1)
@@ -391,20 +396,20 @@ main (int argc, char **argv)
       sum_f += tf * layer_count[i];
       sum_i += ti * layer_count[i];
     }
-  if (!quick)
+  if (!quick && layers_too)
     {
       g_snprintf (figure, sizeof figure, "ResNet-20 conv layers (21 convs), batch %d: int8 (%s)", batch,
                   mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()));
       g_snprintf (value, sizeof value, "%.1f ms", sum_i * 1e3);
       g_snprintf (bvalue, sizeof bvalue, "%.1f ms", sum_f * 1e3);
-      row (figure, value, "float conv", bvalue, sum_f / sum_i);
+      row (figure, value, float_label, bvalue, sum_f / sum_i);
       for (int p = MRT_CVM_KERNEL_AVX2; p < MRT_CVM_KERNEL_N_PATHS; p++)
         if (tpath[p] > 0)
           {
             g_snprintf (figure, sizeof figure, "ResNet-20 conv layers, batch %d: int8 (%s)", batch,
                         mrt_cvm_kernel_path_name (p));
             g_snprintf (value, sizeof value, "%.1f ms", tpath[p] * 1e3);
-            row (figure, value, "float conv", bvalue, sum_f / tpath[p]);
+            row (figure, value, float_label, bvalue, sum_f / tpath[p]);
           }
     }
   if (ini && g_file_test (ini, G_FILE_TEST_EXISTS))

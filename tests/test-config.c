@@ -288,6 +288,7 @@ test_option_errors (void)
     { "QUANTIZATION", "Shift_bits", "-2", MRT_CONFIG_ERROR_VALUE, "Shift_bits" },
     { "QUANTIZATION", "Softmax_lambd", "0", MRT_CONFIG_ERROR_VALUE, "Softmax_lambd" },
     { "QUANTIZATION", "Per_channel", "sometimes", MRT_CONFIG_ERROR_VALUE, "[QUANTIZATION] Per_channel" },
+    { "QUANTIZATION", "Bias_correction", "maybe", MRT_CONFIG_ERROR_VALUE, "[QUANTIZATION] Bias_correction" },
     { "QUANTIZATION", "Thresholds", "data 2.64", MRT_CONFIG_ERROR_VALUE, "2 fields" },
     { "QUANTIZATION", "Thresholds", "data: x", MRT_CONFIG_ERROR_VALUE, "threshold of “data”" },
     { "QUANTIZATION", "Thresholds", "data: 1, data: 2", MRT_CONFIG_ERROR_VALUE, "given twice" },

@@ -370,6 +370,7 @@ read_quantization (Reader *r, MrtConfig *c)
           fail (r, S, "Per_channel", MRT_CONFIG_ERROR_VALUE, "“%s” is not auto, True or False", pc);
       }
   }
+  c->bias_correction = get_bool (r, S, "Bias_correction", FALSE);
   c->thresholds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (th && !r->failed)
     {

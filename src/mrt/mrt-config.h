@@ -90,6 +90,7 @@ typedef struct {
   GPtrArray *restore_names;
   gboolean quant_dump;
   int per_channel; /* extension Per_channel: 0 auto (depthwise), 1 False, 2 True (MrtPerChannel) */
+  gboolean bias_correction; /* extension Bias_correction: empirical per-channel bias correction */
 
   /* MERGE_MODEL */
   GPtrArray *attribute_deps; /* MrtAttributeDep* */

@@ -113,10 +113,12 @@ layer_errors (const MrtState *s, MrtTensor *x, GPtrArray *layers)
 /* ---- the quantized model of one batch, on a worker thread ---- */
 
 /* While the calling thread runs the float model on a batch, a worker runs
- * the quantized one on the CVM executor (each side uses the cores its
- * kernels' own thread pools give it; together they keep every core busy
- * through the other side's serial parts). The results are joined before
- * anything is counted or printed, so both stay in batch order. */
+ * the quantized one on the CVM executor, with half the cores' threads: the
+ * float side already spreads over every core (OpenBLAS, the conv pool), and
+ * the much cheaper integer side fills the gaps (the float model's serial
+ * operators) rather than slowing OpenBLAS's evenly split threads. The
+ * results are joined before anything is counted or printed, so both stay in
+ * batch order; the integer results do not depend on the thread count. */
 typedef struct {
   MrtCvmExec *exec;
   const MrtState *s;
@@ -205,7 +207,8 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
               g_clear_pointer (&exec, mrt_cvm_exec_free);
               g_clear_pointer (&cvm, mrt_model_unref);
               cvm_shape = x->shape;
-              if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) || !(exec = mrt_cvm_exec_new (cvm, 0, error)))
+              if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) ||
+                  !(exec = mrt_cvm_exec_new (cvm, serial ? 0 : MAX (mrt_cvm_default_threads () / 2, 1), error)))
                 return NULL;
             }
           {

@@ -2,15 +2,40 @@
 #include "mrt-model.h"
 
 #include <math.h>
+#include <string.h>
 
+#include "cvm/mrt-cvm-ops.h"
 #include "mrt-op.h"
 
 G_DEFINE_QUARK (mrt-model-error-quark, mrt_model_error)
+
+/* Op names are interned, but only those of a registry (a finite set):
+ * GLib never frees an interned string, so interning every name a file
+ * invents would grow memory with each malformed file read (found by
+ * fuzzing: LeakSanitizer reports GLib's abandoned quark arrays). Any other
+ * name, which only a model that fails validation holds, is a copy owned by
+ * its node. */
+static const char *
+op_name (const char *op)
+{
+  if (strcmp (op, "null") == 0 || mrt_op_lookup (op) || mrt_cvm_op_lookup (op))
+    return g_intern_string (op);
+  return g_strdup (op);
+}
+
+static gboolean
+op_name_is_owned (const char *op)
+{
+  GQuark q = g_quark_try_string (op);
+  return q == 0 || g_quark_to_string (q) != op;
+}
 
 static void
 node_free (gpointer p)
 {
   MrtNode *node = p;
+  if (op_name_is_owned (node->op))
+    g_free ((char *) node->op);
   g_free (node->name);
   g_hash_table_unref (node->attrs);
   g_free (node->inputs);
@@ -107,7 +132,7 @@ mrt_model_add_node_n (MrtModel *model, const char *name, const char *op, GHashTa
                      : 0;
 
   node->name = g_strdup (name);
-  node->op = g_intern_string (op);
+  node->op = op_name (op);
   node->attrs = attrs ? attrs : attrs_new ();
   node->inputs = g_memdup2 (inputs, sizeof (MrtEntry) * n_inputs);
   node->n_inputs = n_inputs;

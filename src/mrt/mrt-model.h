@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
   char *name;
-  const char *op;    /* interned; "null" for variables */
+  const char *op;    /* "null" for variables; interned when a registered op */
   GHashTable *attrs; /* char* -> char*, never NULL */
   MrtEntry *inputs;
   guint n_inputs;

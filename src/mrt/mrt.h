@@ -23,3 +23,4 @@
 #include "mrt-prepare.h"
 #include "mrt-split.h"
 #include "mrt-equalize.h"
+#include "mrt-bias-correct.h"

@@ -772,12 +772,11 @@ run_slices (gpointer data, gsize begin, gsize end)
   g_mutex_unlock (&x->subs_lock);
 }
 
-GPtrArray *
-mrt_cvm_exec_run (MrtCvmExec *x, MrtTensor *input, const MrtProgress *progress, GError **error)
+static GPtrArray *
+exec_run_locked (MrtCvmExec *x, MrtTensor *input, const MrtProgress *progress, GError **error)
 {
   MrtCvmGraph *g = x->graph;
   g_autoptr (GPtrArray) outs = NULL;
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&x->lock);
 
   if (!check_input (x, input, error) || mrt_progress_cancelled (progress, error) || !(outs = new_outputs (x, error)))
     return NULL;
@@ -802,6 +801,16 @@ mrt_cvm_exec_run (MrtCvmExec *x, MrtTensor *input, const MrtProgress *progress, 
       memcpy (t->data, x->buffers[x->slot[e]], t->n * sizeof (gint32));
     }
   return g_steal_pointer (&outs);
+}
+
+GPtrArray *
+mrt_cvm_exec_run (MrtCvmExec *x, MrtTensor *input, const MrtProgress *progress, GError **error)
+{
+  GPtrArray *outs;
+  g_mutex_lock (&x->lock);
+  outs = exec_run_locked (x, input, progress, error);
+  g_mutex_unlock (&x->lock);
+  return outs;
 }
 
 GPtrArray *

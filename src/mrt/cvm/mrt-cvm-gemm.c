@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "mrt-cvm-ops.h"
+#include "mrt-cvm-simd.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define MRT_X86 1
@@ -63,7 +64,53 @@ typedef struct {
   gint32 *out;                /* element (r, j) at out[r * rs + j * cs] */
   gssize rs, cs;              /* one of them is 1 */
   int mr, nr;                 /* valid rows and lanes */
+  const MrtCvmEpilogue *epi;  /* applied before the store */
+  guint n_epi;
 } Tile;
+
+/* the epilogue on one value (the scalar path and the fallback) */
+static inline gint32
+epi_apply1 (const MrtCvmEpilogue *epi, guint n_epi, gint32 v)
+{
+  for (guint e = 0; e < n_epi; e++)
+    switch (epi[e].op)
+      {
+      case MRT_CVM_EPI_CLAMP:
+        v = CLAMP (v, epi[e].lo, epi[e].hi);
+        break;
+      case MRT_CVM_EPI_RSHIFT:
+        {
+          gint32 y = v >> (epi[e].shift - 1);
+          v = CLAMP ((y >> 1) + (y & 1), epi[e].lo, epi[e].hi);
+        }
+        break;
+      case MRT_CVM_EPI_MUL:
+      default:
+        v = (gint32) ((guint32) v * (guint32) epi[e].mul);
+        break;
+      }
+  return v;
+}
+
+/* the epilogue over a whole array, with the standalone kernels */
+static void
+epi_apply_array (const MrtCvmEpilogue *epi, guint n_epi, gint32 *y, gsize n)
+{
+  for (guint e = 0; e < n_epi; e++)
+    switch (epi[e].op)
+      {
+      case MRT_CVM_EPI_CLAMP:
+        cvm_simd_clamp (y, y, n, epi[e].lo, epi[e].hi);
+        break;
+      case MRT_CVM_EPI_RSHIFT:
+        cvm_simd_rshift_clamp (y, y, n, epi[e].shift, epi[e].lo, epi[e].hi);
+        break;
+      case MRT_CVM_EPI_MUL:
+      default:
+        cvm_simd_binary (CVM_SIMD_MUL, y, 1, &epi[e].mul, 0, y, n);
+        break;
+      }
+}
 
 typedef void (*TileFunc) (const Tile *t);
 /* Converts len values of epl channel rows (src[e] NULL: a padding channel)
@@ -171,7 +218,7 @@ tile_scalar (const Tile *t)
             }
         }
       for (int j = 0; j < t->nr; j++)
-        t->out[r * t->rs + j * t->cs] = (gint32) acc[j];
+        t->out[r * t->rs + j * t->cs] = epi_apply1 (t->epi, t->n_epi, (gint32) acc[j]);
     }
 }
 
@@ -253,6 +300,29 @@ plane_row_s16_avx2 (const gint32 *const *src, gsize len, guint32 *dst)
 static inline T_AVX2 void
 ymm_store_tile (const Tile *t, __m256i a[8])
 {
+  for (guint e = 0; e < t->n_epi; e++)
+    {
+      const MrtCvmEpilogue *ep = &t->epi[e];
+      __m256i lo = _mm256_set1_epi32 (ep->lo), hi = _mm256_set1_epi32 (ep->hi), one = _mm256_set1_epi32 (1);
+      __m256i mul = _mm256_set1_epi32 (ep->mul);
+      __m128i cnt = _mm_cvtsi32_si128 (ep->shift - 1);
+      for (int r = 0; r < 8; r++)
+        {
+          __m256i v = a[r];
+          if (ep->op == MRT_CVM_EPI_MUL)
+            v = _mm256_mullo_epi32 (v, mul);
+          else
+            {
+              if (ep->op == MRT_CVM_EPI_RSHIFT)
+                {
+                  v = _mm256_sra_epi32 (v, cnt);
+                  v = _mm256_add_epi32 (_mm256_srai_epi32 (v, 1), _mm256_and_si256 (v, one));
+                }
+              v = _mm256_max_epi32 (_mm256_min_epi32 (v, hi), lo);
+            }
+          a[r] = v;
+        }
+    }
   if (t->cs == 1)
     {
       __m256i mask = _mm256_cmpgt_epi32 (_mm256_set1_epi32 (t->nr), _mm256_setr_epi32 (0, 1, 2, 3, 4, 5, 6, 7));
@@ -393,6 +463,30 @@ tile_avx512 (const Tile *t)
     }
   a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3, a[4] = a4, a[5] = a5, a[6] = a6, a[7] = a7;
   a[8] = a8, a[9] = a9, a[10] = a10, a[11] = a11, a[12] = a12, a[13] = a13, a[14] = a14, a[15] = a15;
+
+  for (guint e = 0; e < t->n_epi; e++)
+    {
+      const MrtCvmEpilogue *ep = &t->epi[e];
+      __m512i lo = _mm512_set1_epi32 (ep->lo), hi = _mm512_set1_epi32 (ep->hi), one = _mm512_set1_epi32 (1);
+      __m512i mul = _mm512_set1_epi32 (ep->mul);
+      __m128i cnt = _mm_cvtsi32_si128 (ep->shift - 1);
+      for (int r = 0; r < 16; r++)
+        {
+          __m512i v = a[r];
+          if (ep->op == MRT_CVM_EPI_MUL)
+            v = _mm512_mullo_epi32 (v, mul);
+          else
+            {
+              if (ep->op == MRT_CVM_EPI_RSHIFT)
+                {
+                  v = _mm512_sra_epi32 (v, cnt);
+                  v = _mm512_add_epi32 (_mm512_srai_epi32 (v, 1), _mm512_and_si512 (v, one));
+                }
+              v = _mm512_max_epi32 (_mm512_min_epi32 (v, hi), lo);
+            }
+          a[r] = v;
+        }
+    }
 
   if (t->cs == 1)
     {
@@ -713,6 +807,8 @@ typedef struct {
   gssize *koff;     /* [kq] */
   gint64 tiles;     /* per image and group */
   gint bad;         /* atomic: a value outside int8 */
+  const MrtCvmEpilogue *epi;
+  guint n_epi;
 } ConvJob;
 
 static void
@@ -769,6 +865,8 @@ conv_tiles (gpointer data, gsize begin, gsize end)
   t.rows = rows;
   t.rs = 1;
   t.cs = (gssize) npix;
+  t.epi = job->epi;
+  t.n_epi = job->n_epi;
   for (gsize item = begin; item < end; item++)
     {
       /* item = (n * groups + grp) * tiles + tile */
@@ -822,14 +920,25 @@ void
 mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
                     const MrtCvmPacked *pk, gint32 *y, guint n_threads)
 {
+  mrt_cvm_conv2d_run_fused (g, x, w, bias, pk, NULL, 0, y, n_threads);
+}
+
+void
+mrt_cvm_conv2d_run_fused (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
+                          const MrtCvmPacked *pk, const MrtCvmEpilogue *epi, guint n_epi, gint32 *y,
+                          guint n_threads)
+{
   ConvJob job = { &paths[mrt_cvm_kernel_path ()], g, x, y };
   MrtCvmPacked *own = NULL;
   gsize n_planes, act_len;
 
+  job.epi = epi;
+  job.n_epi = n_epi;
   if (!conv_uses_gemm (g))
     {
       last_used = MRT_CVM_KERNEL_USED_DIRECT;
       mrt_cvm_conv2d_direct (g, x, w, bias, y, n_threads);
+      epi_apply_array (epi, n_epi, y, (gsize) (g->n * g->oc * g->oh * g->ow));
       return;
     }
   if (pk == NULL || pk->path != job.p->path)
@@ -849,6 +958,7 @@ mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, c
     {
       last_used = MRT_CVM_KERNEL_USED_FALLBACK;
       mrt_cvm_conv2d_direct (g, x, w, bias, y, n_threads);
+      epi_apply_array (epi, n_epi, y, (gsize) (g->n * g->oc * g->oh * g->ow));
     }
   else
     {
@@ -878,6 +988,8 @@ typedef struct {
   guint32 *act;  /* [m][kq] */
   gssize *koff;
   gint bad;
+  const MrtCvmEpilogue *epi;
+  guint n_epi;
 } DenseJob;
 
 static void
@@ -904,6 +1016,8 @@ dense_tiles (gpointer data, gsize begin, gsize end)
   t.rows = rows;
   t.rs = (gssize) job->units;
   t.cs = 1;
+  t.epi = job->epi;
+  t.n_epi = job->n_epi;
   for (gsize tile = begin; tile < end; tile++)
     {
       gint64 m0 = (gint64) tile * p->mr;
@@ -946,8 +1060,19 @@ void
 mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
                    const MrtCvmPacked *pk, gint32 *y, guint n_threads)
 {
+  mrt_cvm_dense_run_fused (m, k, units, x, w, bias, pk, NULL, 0, y, n_threads);
+}
+
+void
+mrt_cvm_dense_run_fused (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
+                         const MrtCvmPacked *pk, const MrtCvmEpilogue *epi, guint n_epi, gint32 *y,
+                         guint n_threads)
+{
   DenseJob job = { &paths[mrt_cvm_kernel_path ()], m, k, units, x, w, bias, y };
   MrtCvmPacked *own = NULL;
+
+  job.epi = epi;
+  job.n_epi = n_epi;
 
   if (pk == NULL || pk->path != job.p->path)
     pk = own = mrt_cvm_pack_dense (k, units, w, bias);
@@ -970,6 +1095,7 @@ mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint
       /* the exact int32 loops */
       last_used = MRT_CVM_KERNEL_USED_FALLBACK;
       mrt_cvm_parallel (n_threads, (gsize) (m * units), (gsize) k, dense_exact_range, &job);
+      epi_apply_array (epi, n_epi, y, (gsize) (m * units));
     }
   g_free (job.act);
   mrt_cvm_packed_free (own);

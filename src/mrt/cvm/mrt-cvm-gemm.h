@@ -52,6 +52,22 @@ MrtCvmPacked *mrt_cvm_pack_conv2d (const MrtCvmConvGeom *g, const gint32 *w, con
 MrtCvmPacked *mrt_cvm_pack_dense (gint64 k, gint64 units, const gint32 *w, const gint32 *bias);
 void mrt_cvm_packed_free (MrtCvmPacked *pk);
 
+/* Element-wise operators applied to a conv2d / dense result in registers,
+ * before it is stored: the executor fuses the cvm_clip, relu, clip,
+ * cvm_right_shift and broadcast_mul by a scalar that follow a convolution
+ * when nothing else reads the intermediate tensors. The arithmetic is that
+ * of the standalone kernels (mrt-cvm-simd.h):
+ *   CLAMP   y = clamp (x, lo, hi)
+ *   RSHIFT  y = clamp (((x >> (shift - 1)) + 1) >> 1, lo, hi)
+ *   MUL     y = x * mul (modulo 2^32) */
+typedef enum { MRT_CVM_EPI_CLAMP, MRT_CVM_EPI_RSHIFT, MRT_CVM_EPI_MUL } MrtCvmEpiOp;
+typedef struct {
+  MrtCvmEpiOp op;
+  int shift;
+  gint32 lo, hi, mul;
+} MrtCvmEpilogue;
+#define MRT_CVM_MAX_EPILOGUE 8
+
 /* y = conv2d (x, w) + bias (NULL: none), NCHW / OIHW, int32 modulo 2^32.
  * pk: NULL, or w and bias packed by mrt_cvm_pack_conv2d (ignored when packed
  * for another path). */
@@ -60,6 +76,13 @@ void mrt_cvm_conv2d_run (const MrtCvmConvGeom *g, const gint32 *x, const gint32 
 /* y[m][u] = sum_k x[m][k] w[u][k] + bias[u], int32 modulo 2^32. */
 void mrt_cvm_dense_run (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
                         const MrtCvmPacked *pk, gint32 *y, guint n_threads);
+/* The same followed by n_epi epilogue operators (epi may be NULL when n_epi is 0). */
+void mrt_cvm_conv2d_run_fused (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,
+                               const MrtCvmPacked *pk, const MrtCvmEpilogue *epi, guint n_epi, gint32 *y,
+                               guint n_threads);
+void mrt_cvm_dense_run_fused (gint64 m, gint64 k, gint64 units, const gint32 *x, const gint32 *w, const gint32 *bias,
+                              const MrtCvmPacked *pk, const MrtCvmEpilogue *epi, guint n_epi, gint32 *y,
+                              guint n_threads);
 
 /* The exact int32 loops (any values): the fallback, and a reference. */
 void mrt_cvm_conv2d_direct (const MrtCvmConvGeom *g, const gint32 *x, const gint32 *w, const gint32 *bias,

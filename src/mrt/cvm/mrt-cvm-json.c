@@ -351,7 +351,8 @@ check_index_list (JsonObject *top, const char *key, const guint *want, guint n, 
   g_autofree gint64 *v = g_new (gint64, n + 1);
   if (a == NULL)
     return fail (error, MRT_CVM_ERROR_FORMAT, "%s is missing or not an array", key);
-  if (!get_int_list (a, v, json_array_get_length (a), G_MININT64, G_MAXINT64) || json_array_get_length (a) != n)
+  /* the length first: v holds n + 1 values (a longer list overflowed v: found by fuzzing) */
+  if (json_array_get_length (a) != n || !get_int_list (a, v, n, G_MININT64, G_MAXINT64))
     return fail (error, MRT_CVM_ERROR_GRAPH, "%s does not match the graph (%u values expected)", key, n);
   for (guint i = 0; i < n; i++)
     if (v[i] != want[i])

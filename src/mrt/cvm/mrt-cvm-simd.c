@@ -159,23 +159,49 @@ binary_avx2 (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize sb,
   binary_v4 (op, a + i * sa, sa, b + i * sb, sb, y + i, n - i);
 }
 
-/* ---- AVX-512 (masked tails) ------------------------------------------------ */
+/* ---- AVX-512 (full vectors, then one masked tail) ------------------------- */
+
+static inline T_AVX512 __m512i
+clamp_zmm (__m512i v, __m512i lo, __m512i hi)
+{
+  return _mm512_max_epi32 (_mm512_min_epi32 (v, hi), lo);
+}
+
+static inline T_AVX512 __m512i
+rshift_zmm (__m512i v, __m128i cnt, __m512i one)
+{
+  v = _mm512_sra_epi32 (v, cnt);
+  return _mm512_add_epi32 (_mm512_srai_epi32 (v, 1), _mm512_and_si512 (v, one));
+}
+
+static inline T_AVX512 __m512i
+binary_zmm (CvmSimdOp op, __m512i u, __m512i v)
+{
+  switch (op)
+    {
+    case CVM_SIMD_ADD: return _mm512_add_epi32 (u, v);
+    case CVM_SIMD_SUB: return _mm512_sub_epi32 (u, v);
+    case CVM_SIMD_MUL: return _mm512_mullo_epi32 (u, v);
+    case CVM_SIMD_MAX:
+    default: return _mm512_max_epi32 (u, v);
+    }
+}
 
 static inline T_AVX512 __mmask16
 tail16 (gsize left)
 {
-  return left >= 16 ? (__mmask16) 0xffff : (__mmask16) ((1u << left) - 1);
+  return (__mmask16) ((1u << left) - 1);
 }
 
 T_AVX512 static void
 clamp_avx512 (const gint32 *x, gint32 *y, gsize n, gint32 lo, gint32 hi)
 {
   __m512i l = _mm512_set1_epi32 (lo), h = _mm512_set1_epi32 (hi);
-  for (gsize i = 0; i < n; i += 16)
-    {
-      __mmask16 m = tail16 (n - i);
-      _mm512_mask_storeu_epi32 (y + i, m, _mm512_max_epi32 (_mm512_min_epi32 (_mm512_maskz_loadu_epi32 (m, x + i), h), l));
-    }
+  gsize i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_si512 (y + i, clamp_zmm (_mm512_loadu_si512 (x + i), l, h));
+  if (i < n)
+    _mm512_mask_storeu_epi32 (y + i, tail16 (n - i), clamp_zmm (_mm512_maskz_loadu_epi32 (tail16 (n - i), x + i), l, h));
 }
 
 T_AVX512 static void
@@ -183,27 +209,38 @@ rshift_clamp_avx512 (const gint32 *x, gint32 *y, gsize n, int b, gint32 lo, gint
 {
   __m512i l = _mm512_set1_epi32 (lo), h = _mm512_set1_epi32 (hi), one = _mm512_set1_epi32 (1);
   __m128i cnt = _mm_cvtsi32_si128 (b - 1);
-  for (gsize i = 0; i < n; i += 16)
+  gsize i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_si512 (y + i, clamp_zmm (rshift_zmm (_mm512_loadu_si512 (x + i), cnt, one), l, h));
+  if (i < n)
     {
       __mmask16 m = tail16 (n - i);
-      __m512i v = _mm512_sra_epi32 (_mm512_maskz_loadu_epi32 (m, x + i), cnt);
-      v = _mm512_add_epi32 (_mm512_srai_epi32 (v, 1), _mm512_and_si512 (v, one));
-      _mm512_mask_storeu_epi32 (y + i, m, _mm512_max_epi32 (_mm512_min_epi32 (v, h), l));
+      _mm512_mask_storeu_epi32 (y + i, m, clamp_zmm (rshift_zmm (_mm512_maskz_loadu_epi32 (m, x + i), cnt, one), l, h));
     }
 }
 
 T_AVX512 static void
 binary_avx512 (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize sb, gint32 *y, gsize n)
 {
-  for (gsize i = 0; i < n; i += 16)
+  __m512i ca = _mm512_set1_epi32 (a[0]), cb = _mm512_set1_epi32 (b[0]);
+  gsize i = 0;
+  if (sa && sb)
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_si512 (y + i, binary_zmm (op, _mm512_loadu_si512 (a + i), _mm512_loadu_si512 (b + i)));
+  else if (sa)
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_si512 (y + i, binary_zmm (op, _mm512_loadu_si512 (a + i), cb));
+  else if (sb)
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_si512 (y + i, binary_zmm (op, ca, _mm512_loadu_si512 (b + i)));
+  else
+    for (; i + 16 <= n; i += 16)
+      _mm512_storeu_si512 (y + i, binary_zmm (op, ca, cb));
+  if (i < n)
     {
       __mmask16 m = tail16 (n - i);
-      __m512i u = sa ? _mm512_maskz_loadu_epi32 (m, a + i) : _mm512_set1_epi32 (a[0]);
-      __m512i v = sb ? _mm512_maskz_loadu_epi32 (m, b + i) : _mm512_set1_epi32 (b[0]);
-      _mm512_mask_storeu_epi32 (y + i, m, op == CVM_SIMD_ADD   ? _mm512_add_epi32 (u, v)
-                                          : op == CVM_SIMD_SUB ? _mm512_sub_epi32 (u, v)
-                                          : op == CVM_SIMD_MUL ? _mm512_mullo_epi32 (u, v)
-                                                               : _mm512_max_epi32 (u, v));
+      __m512i u = sa ? _mm512_maskz_loadu_epi32 (m, a + i) : ca, v = sb ? _mm512_maskz_loadu_epi32 (m, b + i) : cb;
+      _mm512_mask_storeu_epi32 (y + i, m, binary_zmm (op, u, v));
     }
 }
 #endif
