@@ -19,6 +19,7 @@
  *
  * Usage: bench-int8 [--config resnet20.ini] [--batch 64] [--seconds S]
  *                   [--threads N] [--header] [--quick] */
+#include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,24 +285,22 @@ bench_model (const char *ini, int batch, guint threads)
   g_autoptr (MrtTensor) labels = NULL;
   g_autoptr (MrtModel) cvm = NULL;
   g_autoptr (MrtCvmExec) exec = NULL;
-  g_autoptr (MrtCvmExec) exec1 = NULL;
   g_autoptr (MrtCvmExec) whole = NULL;
   g_autoptr (MrtTensor) xq = NULL;
   FloatRun fr;
-  IntRun ir, ir1, irw;
-  double tf, ti, tf2, ti1, tf3, tw;
+  IntRun ir, irw;
+  double tf, ti, tf3, tw;
   char value[96], bvalue[96], figure[160];
   g_autofree char *name = g_path_get_basename (ini);
 
   if (ds == NULL || !mrt_dataset_next (ds, (guint) batch, &x, &labels, &error))
     g_error ("dataset: %s", error ? error->message : "empty");
   if (!(cvm = mrt_to_cvm (s->final, &x->shape, &error)) || !(exec = mrt_cvm_exec_new (cvm, threads, &error)) ||
-      !(exec1 = mrt_cvm_exec_new (cvm, 1, &error)) || !(whole = mrt_cvm_exec_new_sliced (cvm, threads, 0, &error)))
+      !(whole = mrt_cvm_exec_new_sliced (cvm, threads, 0, &error)))
     g_error ("CVM: %s", error->message);
   xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
   fr = (FloatRun){ s->original, x };
   ir = (IntRun){ exec, xq };
-  ir1 = (IntRun){ exec1, xq };
   irw = (IntRun){ whole, xq };
 
   time_pair (run_float_model, &fr, run_int_model, &ir, &tf, &ti);
@@ -311,12 +310,6 @@ bench_model (const char *ini, int batch, guint threads)
   g_snprintf (value, sizeof value, "%.1f ms (%.0f images/s)", ti * 1e3, batch / ti);
   g_snprintf (bvalue, sizeof bvalue, "%.1f ms (%.0f images/s)", tf * 1e3, batch / tf);
   row (figure, value, float_label, bvalue, tf / ti);
-
-  time_pair (run_float_model, &fr, run_int_model, &ir1, &tf2, &ti1);
-  g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor, 1 thread", name, batch);
-  g_snprintf (value, sizeof value, "%.1f ms (%.0f images/s)", ti1 * 1e3, batch / ti1);
-  g_snprintf (bvalue, sizeof bvalue, "%.1f ms (%.0f images/s)", tf2 * 1e3, batch / tf2);
-  row (figure, value, float_label, bvalue, tf2 / ti1);
 
   time_pair (run_int_model, &irw, run_int_model, &ir, &tw, &tf3);
   g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor with batch slices", name, batch);
@@ -377,8 +370,8 @@ main (int argc, char **argv)
       }
   if (ini == NULL)
     ini = g_getenv ("MRT_RESNET20_INI");
-  g_snprintf (float_label, sizeof float_label, "float executor (im2col + OpenBLAS sgemm, %s kernels)",
-              g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "default");
+  g_snprintf (float_label, sizeof float_label, "float executor (im2col + OpenBLAS sgemm, %s kernels, %d threads)",
+              g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "default", openblas_get_num_threads ());
   if (header)
     {
       g_autofree char *cpu = cpu_model ();

@@ -402,6 +402,12 @@ op (MrtModel *m, const char *name, const char *opname, const char *const *kv, co
 #define KV(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define IN(...) ((const MrtEntry[]){ __VA_ARGS__ }), G_N_ELEMENTS (((const MrtEntry[]){ __VA_ARGS__ }))
 
+static MrtEntry
+w2_of (MrtModel *m)
+{
+  return (MrtEntry){ add_var (m, "w2", "(12, 12, 1, 1)", 8, -127, 127), 0 };
+}
+
 /* A small residual network over a batch of 16 (activations well over the
  * slice budget): conv, shift, relu, conv, scale by a scalar parameter,
  * residual add, clip, pooling, flatten, dense; three outputs. */
@@ -433,6 +439,29 @@ resnet_block (void)
   o = op (m, "dense", "dense", KV ("units", "10"), IN (f, wd, bd));
   mrt_model_add_head (m, o);
   mrt_model_add_head (m, f);
+  return m;
+}
+
+/* data read by conv only, then a chain of element-wise nodes: the planner
+ * may give the chain's outputs the input's buffer */
+static MrtModel *
+conv_chain (void)
+{
+  MrtModel *m = mrt_model_new ();
+  MrtEntry d = { add_var (m, "data", "(6, 12, 9, 9)", 8, 0, 0), 0 };
+  MrtEntry w = { add_var (m, "w", "(12, 12, 3, 3)", 8, -127, 127), 0 };
+  MrtEntry b = { add_var (m, "b", "(12,)", 8, -127, 127), 0 };
+  MrtEntry k = { add_var (m, "k", "(1,)", 3, -3, 3), 0 };
+  MrtEntry c, e;
+  c = op (m, "conv", "conv2d", KV ("channels", "12", "kernel_size", "(3, 3)", "padding", "(1, 1)"), IN (d, w, b));
+  e = op (m, "clip", "clip", KV ("a_min", "-50000", "a_max", "60000"), IN (c));
+  e = op (m, "mul", "broadcast_mul", NULL, IN (e, k));
+  e = op (m, "relu", "relu", NULL, IN (e));
+  e = op (m, "shift", "cvm_right_shift", KV ("precision", "8", "shift_bit", "7"), IN (e));
+  e = op (m, "cclip", "cvm_clip", KV ("precision", "6"), IN (e));
+  c = op (m, "conv2", "conv2d", KV ("channels", "12", "kernel_size", "(1, 1)", "use_bias", "False"), IN (e, w2_of (m)));
+  e = op (m, "relu2", "relu", NULL, IN (c));
+  mrt_model_add_head (m, e);
   return m;
 }
 
@@ -507,31 +536,53 @@ random_input (MrtModel *m)
   return x;
 }
 
+/* every path, slice size, thread count, with and without fused epilogues,
+ * against the scalar path run operator by operator without slices */
+static void
+check_configurations (MrtModel *m, const gint64 *slices, const int *sliced, guint n_slices)
+{
+  g_autoptr (MrtTensor) x = random_input (m);
+  g_autoptr (GPtrArray) base = NULL;
+
+  g_assert_true (mrt_cvm_kernel_force_path (MRT_CVM_KERNEL_SCALAR));
+  mrt_cvm_exec_set_fusion (FALSE);
+  base = run_model (m, x, 0, 1, 0);
+  for (int fused = 0; fused < 2; fused++)
+    for (int p = MRT_CVM_KERNEL_SCALAR; p < MRT_CVM_KERNEL_N_PATHS; p++)
+      {
+        if (!mrt_cvm_kernel_force_path (p))
+          continue;
+        mrt_cvm_exec_set_fusion (fused);
+        for (guint s = 0; s < n_slices; s++)
+          for (guint t = 0; t < G_N_ELEMENTS (thread_counts); t++)
+            {
+              g_autofree char *what = g_strdup_printf ("%s, slice %" G_GINT64_FORMAT ", %u threads%s",
+                                                       mrt_cvm_kernel_path_name (p), slices[s], thread_counts[t],
+                                                       fused ? ", fused" : "");
+              g_autoptr (GPtrArray) out = run_model (m, x, slices[s], thread_counts[t], sliced[s]);
+              assert_same_outputs (base, out, what);
+            }
+      }
+  mrt_cvm_exec_set_fusion (TRUE);
+  mrt_cvm_kernel_force_path (MRT_CVM_KERNEL_AUTO);
+}
+
 static void
 test_exec_configurations (void)
 {
   g_autoptr (MrtModel) m = resnet_block ();
-  g_autoptr (MrtTensor) x = random_input (m);
-  g_autoptr (GPtrArray) base = NULL;
   const gint64 slices[] = { -1, 0, 1, 3, 16, 100 };
   const int sliced[] = { 1, 0, 1, 1, 0, 0 };
+  check_configurations (m, slices, sliced, G_N_ELEMENTS (slices));
+}
 
-  g_assert_true (mrt_cvm_kernel_force_path (MRT_CVM_KERNEL_SCALAR));
-  base = run_model (m, x, 0, 1, 0);
-  for (int p = MRT_CVM_KERNEL_SCALAR; p < MRT_CVM_KERNEL_N_PATHS; p++)
-    {
-      if (!mrt_cvm_kernel_force_path (p))
-        continue;
-      for (guint s = 0; s < G_N_ELEMENTS (slices); s++)
-        for (guint t = 0; t < G_N_ELEMENTS (thread_counts); t++)
-          {
-            g_autofree char *what = g_strdup_printf ("%s, slice %" G_GINT64_FORMAT ", %u threads",
-                                                     mrt_cvm_kernel_path_name (p), slices[s], thread_counts[t]);
-            g_autoptr (GPtrArray) out = run_model (m, x, slices[s], thread_counts[t], sliced[s]);
-            assert_same_outputs (base, out, what);
-          }
-    }
-  mrt_cvm_kernel_force_path (MRT_CVM_KERNEL_AUTO);
+static void
+test_exec_fused_chain (void)
+{
+  g_autoptr (MrtModel) m = conv_chain ();
+  const gint64 slices[] = { 0, 4 };
+  const int sliced[] = { 0, 1 };
+  check_configurations (m, slices, sliced, G_N_ELEMENTS (slices));
 }
 
 static void
@@ -561,6 +612,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cvm-gemm/conv2d/stale-pack", test_stale_pack);
   g_test_add_func ("/cvm-gemm/dense", test_dense);
   g_test_add_func ("/cvm-gemm/exec/configurations", test_exec_configurations);
+  g_test_add_func ("/cvm-gemm/exec/fused-chain", test_exec_fused_chain);
   g_test_add_func ("/cvm-gemm/exec/batch-mixing", test_exec_batch_mixing);
   ret = g_test_run ();
   g_rand_free (rng);

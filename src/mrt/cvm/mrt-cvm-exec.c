@@ -39,6 +39,9 @@ typedef struct {
   guint first, last; /* node range; variables inside are skipped */
   gsize n;           /* elements of every tensor (1-element parameters aside) */
   gboolean blocked;
+  /* conv2d / dense at `first` with the element-wise nodes up to `last` fused */
+  MrtCvmEpilogue epi[MRT_CVM_MAX_EPILOGUE];
+  guint n_epi;
 } Step;
 
 typedef enum { KIND_OTHER, KIND_CONV2D, KIND_DENSE } NodeKind;
@@ -271,10 +274,101 @@ elementwise_size (const MrtCvmExec *x, guint i)
   return size;
 }
 
+static gint fusion_disabled; /* atomic */
+
+void
+mrt_cvm_exec_set_fusion (gboolean enabled)
+{
+  g_atomic_int_set (&fusion_disabled, !enabled);
+}
+
+/* The epilogue operator node i computes from its input 0, or FALSE. */
+static gboolean
+as_epilogue (const MrtCvmExec *x, guint i, MrtCvmEpilogue *ep)
+{
+  const MrtCvmGraph *g = x->graph;
+  const MrtNode *n = mrt_model_node (g->model, i);
+  const MrtCvmAttrs *a = g->attrs[i];
+  const char *op = g->defs[i]->name;
+
+  memset (ep, 0, sizeof *ep);
+  if (strcmp (op, "relu") == 0)
+    *ep = (MrtCvmEpilogue){ MRT_CVM_EPI_CLAMP, 0, 0, G_MAXINT32, 0 };
+  else if (strcmp (op, "cvm_clip") == 0 || strcmp (op, "cvm_right_shift") == 0)
+    {
+      gint32 r = (gint32) mrt_cvm_range ((int) a->v[mrt_cvm_attr_index (a->def, "precision")].i);
+      *ep = (MrtCvmEpilogue){ MRT_CVM_EPI_CLAMP, 0, -r, r, 0 };
+      if (op[4] == 'r')
+        {
+          ep->op = MRT_CVM_EPI_RSHIFT;
+          ep->shift = (int) a->v[mrt_cvm_attr_index (a->def, "shift_bit")].i;
+        }
+    }
+  else if (strcmp (op, "clip") == 0)
+    *ep = (MrtCvmEpilogue){ MRT_CVM_EPI_CLAMP, 0, (gint32) a->v[mrt_cvm_attr_index (a->def, "a_min")].i,
+                            (gint32) a->v[mrt_cvm_attr_index (a->def, "a_max")].i, 0 };
+  else if (strcmp (op, "broadcast_mul") == 0 && n->n_inputs == 2 && is_param (g, n->inputs[1].node) &&
+           mrt_shape_size (&g->shapes[mrt_cvm_graph_entry (g, n->inputs[1])]) == 1 &&
+           mrt_shape_equal (&g->shapes[mrt_cvm_graph_entry (g, n->inputs[0])], &g->shapes[g->entry_offset[i]]))
+    *ep = (MrtCvmEpilogue){ MRT_CVM_EPI_MUL, 0, 0, 0, x->buffers[x->slot[mrt_cvm_graph_entry (g, n->inputs[1])]][0] };
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Fuses into the conv2d / dense step the element-wise nodes that directly
+ * follow it in node order and only read the previous one's result, as long
+ * as no other node and no graph output reads that result (it is then never
+ * stored). The step writes the last fused node's buffer, which must not be
+ * the convolution's input buffer (tiles still read it while others store). */
+static void
+fuse_epilogue (const MrtCvmExec *x, const guint *readers, Step *st)
+{
+  const MrtCvmGraph *g = x->graph;
+  const MrtNode *conv = mrt_model_node (g->model, st->first);
+  guint in_slot = x->slot[mrt_cvm_graph_entry (g, conv->inputs[0])];
+  guint tail = g->entry_offset[st->first], last = st->first, n_epi = 0;
+  MrtCvmEpilogue epi[MRT_CVM_MAX_EPILOGUE];
+
+  if (g_atomic_int_get (&fusion_disabled))
+    return;
+  for (guint i = st->first + 1; i < g->n_nodes && n_epi < MRT_CVM_MAX_EPILOGUE; i++)
+    {
+      const MrtNode *n = mrt_model_node (g->model, i);
+      if (g->defs[i] == NULL)
+        continue;
+      if (readers[tail] != 1 || n->n_inputs < 1 || mrt_cvm_graph_entry (g, n->inputs[0]) != tail ||
+          !as_epilogue (x, i, &epi[n_epi]))
+        break;
+      n_epi++;
+      tail = g->entry_offset[i];
+      /* a prefix that ends on the input's buffer is cut back below */
+      if (x->slot[tail] != in_slot)
+        {
+          last = i;
+          st->n_epi = n_epi;
+        }
+    }
+  st->last = last;
+  memcpy (st->epi, epi, st->n_epi * sizeof *epi);
+}
+
 static void
 plan_steps (MrtCvmExec *x)
 {
   const MrtCvmGraph *g = x->graph;
+  g_autofree guint *readers = g_new0 (guint, g->n_entries + 1);
+
+  /* readers per entry: node inputs and graph outputs */
+  for (guint i = 0; i < g->n_nodes; i++)
+    {
+      const MrtNode *n = mrt_model_node (g->model, i);
+      for (guint j = 0; j < n->n_inputs; j++)
+        readers[mrt_cvm_graph_entry (g, n->inputs[j])]++;
+    }
+  for (guint h = 0; h < g->model->heads->len; h++)
+    readers[mrt_cvm_graph_entry (g, mrt_model_head (g->model, h))]++;
+
   x->steps = g_array_new (FALSE, FALSE, sizeof (Step));
   for (guint i = 0; i < g->n_nodes; i++)
     {
@@ -282,6 +376,14 @@ plan_steps (MrtCvmExec *x)
       Step *last = x->steps->len ? &g_array_index (x->steps, Step, x->steps->len - 1) : NULL;
       if (g->defs[i] == NULL)
         continue;
+      if (x->kinds[i] != KIND_OTHER)
+        {
+          Step st = { i, i, 0, FALSE };
+          fuse_epilogue (x, readers, &st);
+          g_array_append_val (x->steps, st);
+          i = st.last;
+          continue;
+        }
       size = elementwise_size (x, i);
       if (size && last && last->blocked && last->n == size)
         last->last = i;
@@ -333,27 +435,33 @@ run_blocks (gpointer data, gsize begin, gsize end)
     }
 }
 
+/* Runs node step->first (and the epilogue fused into it). */
 static void
-run_node (MrtCvmExec *x, guint i)
+run_node (MrtCvmExec *x, const Step *step)
 {
   MrtCvmGraph *g = x->graph;
+  guint i = step->first;
   MrtNode *n = mrt_model_node (g->model, i);
   MrtCvmView *v = x->views;
+  const MrtCvmPacked *pk = x->packed ? x->packed[i] : NULL;
+  gint32 *out;
 
   for (guint j = 0; j < n->n_inputs; j++)
     v[j] = view_of (x, mrt_cvm_graph_entry (g, n->inputs[j]));
   for (guint k = 0; k < n->n_outputs; k++)
     v[n->n_inputs + k] = view_of (x, g->entry_offset[i] + k);
-  if (x->packed && x->packed[i] && x->kinds[i] == KIND_CONV2D)
+  /* a fused step writes the last fused node's output */
+  out = x->buffers[x->slot[g->entry_offset[step->last]]];
+  if (x->kinds[i] == KIND_CONV2D)
     {
       MrtCvmConvGeom geom;
       mrt_cvm_conv2d_geom (g->attrs[i], &v[0].shape, &v[1].shape, &v[n->n_inputs].shape, &geom);
-      mrt_cvm_conv2d_run (&geom, v[0].data, v[1].data, n->n_inputs == 3 ? v[2].data : NULL, x->packed[i],
-                          v[n->n_inputs].data, x->n_threads);
+      mrt_cvm_conv2d_run_fused (&geom, v[0].data, v[1].data, n->n_inputs == 3 ? v[2].data : NULL, pk, step->epi,
+                                step->n_epi, out, x->n_threads);
     }
-  else if (x->packed && x->packed[i] && x->kinds[i] == KIND_DENSE)
-    mrt_cvm_dense_run (v[0].shape.dim[0], v[0].shape.dim[1], v[1].shape.dim[0], v[0].data, v[1].data,
-                       n->n_inputs == 3 ? v[2].data : NULL, x->packed[i], v[n->n_inputs].data, x->n_threads);
+  else if (x->kinds[i] == KIND_DENSE)
+    mrt_cvm_dense_run_fused (v[0].shape.dim[0], v[0].shape.dim[1], v[1].shape.dim[0], v[0].data, v[1].data,
+                             n->n_inputs == 3 ? v[2].data : NULL, pk, step->epi, step->n_epi, out, x->n_threads);
   else
     g->defs[i]->forward (g->attrs[i], v, n->n_inputs, v + n->n_inputs, x->n_threads);
 }
@@ -375,7 +483,7 @@ run_steps (MrtCvmExec *x, const MrtProgress *progress, GError **error)
           mrt_cvm_parallel (x->n_threads, n_blocks, RUN_BLOCK * (step->last - step->first + 1), run_blocks, &job);
         }
       else
-        run_node (x, step->first);
+        run_node (x, step);
       /* a run reports each of its nodes; a cancel from a report is seen before the next node */
       for (guint i = step->first; i <= step->last; i++)
         if (g->defs[i] != NULL)
@@ -606,7 +714,6 @@ exec_create (const MrtModel *cvm, guint n_threads, MrtCvmExec *parent, gint64 sl
       x->max_views = MAX (x->max_views, n->n_inputs + n->n_outputs);
     }
   x->views = g_new0 (MrtCvmView, x->max_views + 1);
-  plan_steps (x);
 
   if (parent)
     {
@@ -625,6 +732,7 @@ exec_create (const MrtModel *cvm, guint n_threads, MrtCvmExec *parent, gint64 sl
           mrt_cvm_exec_free (x);
           return NULL;
         }
+      plan_steps (x);
       return x;
     }
 
@@ -637,6 +745,7 @@ exec_create (const MrtModel *cvm, guint n_threads, MrtCvmExec *parent, gint64 sl
     }
   load_params (x);
   pack_weights (x);
+  plan_steps (x); /* after the parameters: fused epilogues read scalar ones */
   if (x->slice > 0 && !make_slices (x, NULL))
     {
       /* not sliceable after all: the whole batch at once */

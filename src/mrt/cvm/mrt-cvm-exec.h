@@ -21,6 +21,9 @@ MrtCvmExec *mrt_cvm_exec_new (const MrtModel *cvm, guint n_threads, GError **err
 MrtCvmExec *mrt_cvm_exec_new_sliced (const MrtModel *cvm, guint n_threads, gint64 slice, GError **error);
 /* The slice size in use (0: whole batch). */
 gint64 mrt_cvm_exec_slice (const MrtCvmExec *exec);
+/* Tests: executors made after this call fuse no element-wise nodes into
+ * conv2d / dense (TRUE), or do (FALSE, the default). */
+void mrt_cvm_exec_set_fusion (gboolean enabled);
 void mrt_cvm_exec_free (MrtCvmExec *exec);
 const MrtCvmReport *mrt_cvm_exec_report (const MrtCvmExec *exec);
 const MrtCvmGraph *mrt_cvm_exec_graph (const MrtCvmExec *exec);

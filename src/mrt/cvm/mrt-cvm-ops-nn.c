@@ -270,9 +270,16 @@ max_pool2d_range (gpointer data, gsize begin, gsize end)
         {
           gint64 y0 = oy * s[0] - ph, lo = MAX (y0, 0), hi = MIN (y0 + k[0], H);
           memcpy (row, x + lo * W, W * sizeof (gint32));
+          gint64 ox = 0;
           for (gint64 iy = lo + 1; iy < hi; iy++)
             cvm_simd_binary (CVM_SIMD_MAX, row, 1, x + iy * W, 1, row, (gsize) W);
-          for (gint64 ox = 0; ox < OW; ox++)
+          if (k[1] == 2 && s[1] == 2 && pw == 0)
+            {
+              /* windows (2 ox, 2 ox + 1) inside the row */
+              ox = MIN (OW, W / 2);
+              cvm_simd_pair_max (row, y + oy * OW, (gsize) ox);
+            }
+          for (; ox < OW; ox++)
             {
               gint64 x0 = ox * s[1] - pw;
               gint32 m = G_MININT32;

@@ -235,7 +235,6 @@ parse_value (const MrtCvmAttrSpec *s, const char *text, MrtCvmValue *out, GError
       break;
     case MRT_CVM_STR:
     default:
-      out->s = g_intern_string (text);
       if (s->choices)
         {
           gboolean ok = FALSE;
@@ -249,6 +248,9 @@ parse_value (const MrtCvmAttrSpec *s, const char *text, MrtCvmValue *out, GError
               return FALSE;
             }
         }
+      /* interned only once accepted: GLib never frees interned strings, so
+       * refused values from a file must not be (see mrt-model.c op_name) */
+      out->s = g_intern_string (text);
       break;
     }
   if (what)

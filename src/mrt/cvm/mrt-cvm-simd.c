@@ -111,6 +111,13 @@ binary_v4 (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize sb, g
     y[i] = binary1 (op, a[i * sa], b[i * sb]);
 }
 
+static void
+pair_max_c (const gint32 *x, gint32 *y, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] = MAX (x[2 * i], x[2 * i + 1]);
+}
+
 /* ---- AVX2 ----------------------------------------------------------------- */
 
 #ifdef MRT_X86
@@ -243,6 +250,21 @@ binary_avx512 (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize s
       _mm512_mask_storeu_epi32 (y + i, m, binary_zmm (op, u, v));
     }
 }
+
+T_AVX512 static void
+pair_max_avx512 (const gint32 *x, gint32 *y, gsize n)
+{
+  const __m512i even = _mm512_setr_epi32 (0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_add_epi32 (even, _mm512_set1_epi32 (1));
+  gsize i = 0;
+  for (; i + 16 <= n; i += 16)
+    {
+      __m512i a = _mm512_loadu_si512 (x + 2 * i), b = _mm512_loadu_si512 (x + 2 * i + 16);
+      _mm512_storeu_si512 (y + i, _mm512_max_epi32 (_mm512_permutex2var_epi32 (a, even, b),
+                                                    _mm512_permutex2var_epi32 (a, odd, b)));
+    }
+  pair_max_c (x + 2 * i, y + i, n - i);
+}
 #endif
 
 /* ---- dispatch: follows the int8 kernel path ------------------------------ */
@@ -310,4 +332,15 @@ cvm_simd_binary (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize
   else
 #endif
     binary_v4 (op, a, sa, b, sb, y, n);
+}
+
+void
+cvm_simd_pair_max (const gint32 *x, gint32 *y, gsize n)
+{
+#ifdef MRT_X86
+  if (level () == LEVEL_AVX512)
+    pair_max_avx512 (x, y, n);
+  else
+#endif
+    pair_max_c (x, y, n);
 }

@@ -16,3 +16,6 @@ void cvm_simd_rshift_clamp (const gint32 *x, gint32 *y, gsize n, int b, gint32 l
 typedef enum { CVM_SIMD_ADD, CVM_SIMD_SUB, CVM_SIMD_MUL, CVM_SIMD_MAX } CvmSimdOp;
 /* y[i] = op (a[i * sa], b[i * sb]), sa and sb 0 (one value) or 1 */
 void cvm_simd_binary (CvmSimdOp op, const gint32 *a, gsize sa, const gint32 *b, gsize sb, gint32 *y, gsize n);
+
+/* y[i] = max (x[2 i], x[2 i + 1]), i < n (x holds 2 n values) */
+void cvm_simd_pair_max (const gint32 *x, gint32 *y, gsize n);
