@@ -88,6 +88,21 @@ check "a bad .ini value fails naming [QUANTIZATION] Shift_bits" sh -c "test $st 
 "$MRT" eval "$SAMPLE/fashion_cnn" --dataset fashion_mnist --dataset-dir "$DATASETS" --batch 50 --iter-num 2 --json > "$T/eval.json"
 check "eval --json reports 100 samples" sh -c "grep -q '\"samples\":100' '$T/eval.json' && grep -q '\"top1\":0\.[0-9]' '$T/eval.json'"
 
+# export → check → infer round trip for the ResNet-20-style and MobileNet-style models
+for m in resnet20 mobilenet; do
+  D="$T/$m"; mkdir -p "$D/out"
+  cp "$MRT_TEST_DATA/models/$m.json" "$MRT_TEST_DATA/models/$m.params" "$D/"
+  sed -e "s|^Iter_num=.*|Iter_num=1|" -e "s|^Dump_dir=.*|Dump_dir=$D/out|" \
+      -e "/^\[QUANTIZATION\]/,/^\[/ s|^Dump=.*|Dump=True|" "$MRT_TEST_DATA/models/$m.ini" > "$D/$m.ini"
+  "$MRT" run "$D/$m.ini" --json > "$D/run.json" 2> "$D/err"; st=$?
+  check "$m: mrt run with export succeeds" test "$st" -eq 0
+  "$MRT" check "$D/out/${m}_cvm" > /dev/null; st=$?
+  check "$m: the export passes mrt check" test "$st" -eq 0
+  "$MRT" infer "$D/out/${m}_cvm" --raw --input "$D/out/${m}_cvm/data.npy" --output "$D/cvm.npy" > /dev/null
+  "$MRT" infer "$D/$m.mrt.quantize" --raw --input "$D/out/${m}_cvm/data.npy" --output "$D/ckpt.npy" > /dev/null
+  check "$m: export and checkpoint give identical integers" sh -c "test -s '$D/cvm.npy' && cmp -s '$D/cvm.npy' '$D/ckpt.npy'"
+done
+
 echo "1..$n"
 echo "$((n-fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -97,6 +97,23 @@ swap_into_place (const char *tmp, const char *final, GError **error)
   return TRUE;
 }
 
+/* The constructs cvm.md §6 item 7 says never to emit: the upstream runtime
+ * runs them wrongly or not at all. */
+static gboolean
+refused_lint (MrtCvmLintKind kind)
+{
+  switch (kind)
+    {
+    case MRT_CVM_LINT_LEFT_SHIFT:
+    case MRT_CVM_LINT_WHERE_1D:
+    case MRT_CVM_LINT_MAX_EMPTY_AXIS:
+    case MRT_CVM_LINT_RIGHT_SHIFT_WIDE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 gboolean
 mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int input_precision,
                 const MrtShape *input_shape, MrtTensor *sample, const char *dump_dir, const char *model_name,
@@ -119,7 +136,7 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
       return FALSE;
     }
   for (guint i = 0; report.warnings && i < report.warnings->len; i++)
-    if (((MrtCvmLint *) g_ptr_array_index (report.warnings, i))->kind == MRT_CVM_LINT_LEFT_SHIFT)
+    if (refused_lint (((MrtCvmLint *) g_ptr_array_index (report.warnings, i))->kind))
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s",
                      ((MrtCvmLint *) g_ptr_array_index (report.warnings, i))->message);

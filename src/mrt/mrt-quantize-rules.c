@@ -337,8 +337,9 @@ rule_softmax (Q *q, const MrtNode *n, guint idx, GError **error)
   g_hash_table_insert (ra, g_strdup ("keepdims"), g_strdup ("True"));
   s = op2 (q, "sum", "sum", ra, lut, G_MAXUINT, 0, 1, 31);
   mul = op2 (q, "mul", "broadcast_mul", NULL, lut, q_const_node (q, (double) K), 0, 1, tprec + mrt_get_bit ((double) K));
-  half = q_add_custom (q, "realize", "cvm_right_shift", 31, 1, s);
-  q_set_state (q, q_dname (q, half), 0, 1, 31);
+  /* s >> 1 fits 30 bits; precision 31 would make p + shift = 32, where the upstream CPU kernel skips its clip */
+  half = q_add_custom (q, "realize", "cvm_right_shift", 30, 1, s);
+  q_set_state (q, q_dname (q, half), 0, 1, 30);
   num = op2 (q, "add", "broadcast_add", NULL, mul, half, 0, 1, 32);
   prob = op2 (q, "div", "broadcast_div", NULL, num, s, 0, 1, 32);
   {
