@@ -38,6 +38,9 @@ void mrt_ops_strided_copy (int nd, const gint64 *dim, const float *src, const gi
 gboolean mrt_ops_axes_attr (const MrtNode *node, const char *key, int ndim, gboolean *given,
                             gboolean *mask, GError **error);
 
+/* Checks a shape attribute key: at most MRT_MAX_NDIM dimensions, no None. */
+gboolean mrt_ops_check_shape_tuple (const char *key, const MrtTuple *t, GError **error);
+
 /* Op definitions living outside the file that holds their family table. */
 gboolean mrt_ops_slice_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
 gboolean mrt_ops_slice_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error);
@@ -58,3 +61,8 @@ gboolean mrt_ops_tile_shape (const MrtNode *node, const MrtShape *in, MrtShape *
 gboolean mrt_ops_tile_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error);
 gboolean mrt_ops_pad_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
 gboolean mrt_ops_pad_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error);
+gboolean mrt_ops_broadcast_to_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
+gboolean mrt_ops_broadcast_like_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
+gboolean mrt_ops_broadcast_axis_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error);
+gboolean mrt_ops_broadcast_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out,
+                                    GError **error);

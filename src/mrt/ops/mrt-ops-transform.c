@@ -2,7 +2,8 @@
  * (Reshape, Flatten, expand_dims, squeeze, reshape_like), axis permutations
  * (transpose, SwapAxis), broadcasting (broadcast_to/_like/_axis) and the
  * constant makers (_arange, _zeros, _ones, _full). The slicing, joining and
- * padding ops live in mrt-ops-slice.c and are listed in this table too. */
+ * padding ops live in mrt-ops-slice.c, the broadcasting ops in
+ * mrt-ops-broadcast.c; they are listed in this table too. */
 #include <math.h>
 #include <string.h>
 
@@ -104,8 +105,8 @@ mrt_ops_axes_attr (const MrtNode *node, const char *key, int ndim, gboolean *giv
   return TRUE;
 }
 
-static gboolean
-check_shape_tuple (const char *key, const MrtTuple *t, GError **error)
+gboolean
+mrt_ops_check_shape_tuple (const char *key, const MrtTuple *t, GError **error)
 {
   if (t->n > MRT_MAX_NDIM)
     return mrt_ops_fail (error, "%s has %d elements; at most %d dimensions are supported", key, t->n,
@@ -120,21 +121,6 @@ static gboolean
 copy_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
 {
   memcpy (mrt_tensor_f32 (out[0]), mrt_tensor_f32 (in[0]), out[0]->n * sizeof (float));
-  return TRUE;
-}
-
-/* out[o] = in[o'] where o' = o on every axis except those where in has size 1. */
-static gboolean
-broadcast_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
-{
-  const MrtShape *is = &in[0]->shape, *os = &out[0]->shape;
-  gint64 ss[MRT_MAX_NDIM], ds[MRT_MAX_NDIM];
-  mrt_ops_strides (is, ss);
-  mrt_ops_strides (os, ds);
-  for (int i = 0; i < os->ndim; i++)
-    if (is->dim[i] == 1)
-      ss[i] = 0;
-  mrt_ops_strided_copy (os->ndim, os->dim, mrt_tensor_f32 (in[0]), ss, mrt_tensor_f32 (out[0]), ds);
   return TRUE;
 }
 
@@ -253,7 +239,7 @@ reshape_legacy (const MrtNode *node, const MrtTuple *target, const MrtShape *in,
   int start = keep ? 1 : 0, zeros = 0, inf = -1;
   gint64 prod = 1;
 
-  if (!check_shape_tuple ("target_shape", target, error))
+  if (!mrt_ops_check_shape_tuple ("target_shape", target, error))
     return FALSE;
   out->ndim = target->n;
   for (int i = 0; i < target->n; i++)
@@ -437,28 +423,6 @@ transpose_perm (const MrtNode *node, int ndim, int *perm, GError **error)
 }
 
 static gboolean
-transpose_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
-{
-  int perm[MRT_MAX_NDIM];
-  if (!transpose_perm (node, in->ndim, perm, error))
-    return FALSE;
-  out->ndim = in->ndim;
-  for (int i = 0; i < in->ndim; i++)
-    out->dim[i] = in->dim[perm[i]];
-  return TRUE;
-}
-
-static gboolean
-transpose_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
-{
-  int perm[MRT_MAX_NDIM];
-  if (!transpose_perm (node, in[0]->shape.ndim, perm, error))
-    return FALSE;
-  permute (in[0], out[0], perm);
-  return TRUE;
-}
-
-static gboolean
 swapaxis_perm (const MrtNode *node, int ndim, int *perm, GError **error)
 {
   gint64 d1 = mrt_node_get_int (node, "dim1", 0), d2 = mrt_node_get_int (node, "dim2", 0);
@@ -473,11 +437,15 @@ swapaxis_perm (const MrtNode *node, int ndim, int *perm, GError **error)
   return TRUE;
 }
 
+/* Reads a permutation of ndim axes from the node's attributes. */
+typedef gboolean (*PermFunc) (const MrtNode *node, int ndim, int *perm, GError **error);
+
+/* The shape and the kernel of an axis permutation given by perm_of. */
 static gboolean
-swapaxis_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
+permuted_shape (PermFunc perm_of, const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
 {
   int perm[MRT_MAX_NDIM];
-  if (!swapaxis_perm (node, in->ndim, perm, error))
+  if (!perm_of (node, in->ndim, perm, error))
     return FALSE;
   out->ndim = in->ndim;
   for (int i = 0; i < in->ndim; i++)
@@ -486,103 +454,38 @@ swapaxis_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError *
 }
 
 static gboolean
-swapaxis_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
+permuted_forward (PermFunc perm_of, const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out,
+                  GError **error)
 {
   int perm[MRT_MAX_NDIM];
-  if (!swapaxis_perm (node, in[0]->shape.ndim, perm, error))
+  if (!perm_of (node, in[0]->shape.ndim, perm, error))
     return FALSE;
   permute (in[0], out[0], perm);
   return TRUE;
 }
 
-/* ------------------------------------------------------------------ */
-/* broadcast_to, broadcast_like, broadcast_axis                        */
-
 static gboolean
-cannot_broadcast (const MrtShape *from, const MrtShape *to, GError **error)
+transpose_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
 {
-  g_autofree char *a = mrt_shape_to_string (from);
-  g_autofree char *b = mrt_shape_to_string (to);
-  return mrt_ops_fail (error, "cannot broadcast %s to %s", a, b);
+  return permuted_shape (transpose_perm, node, in, out, error);
 }
 
 static gboolean
-broadcast_to_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
+transpose_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
 {
-  MrtTuple t;
-  mrt_node_get_tuple (node, "shape", &t);
-  if (!check_shape_tuple ("shape", &t, error))
-    return FALSE;
-  out->ndim = t.n;
-  for (int i = 0; i < t.n; i++)
-    out->dim[i] = t.v[i] == 0 && i < in->ndim ? in->dim[i] : t.v[i];
-  if (t.n != in->ndim)
-    return cannot_broadcast (in, out, error);
-  for (int i = 0; i < t.n; i++)
-    if (out->dim[i] < 1 || (in->dim[i] != out->dim[i] && in->dim[i] != 1))
-      return cannot_broadcast (in, out, error);
-  return TRUE;
+  return permuted_forward (transpose_perm, node, in, out, error);
 }
 
 static gboolean
-broadcast_like_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
+swapaxis_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
 {
-  const char *tl = mrt_node_get_attr (node, "lhs_axes"), *tr = mrt_node_get_attr (node, "rhs_axes");
-  MrtTuple la, ra;
-
-  if (!tl || !tr || mrt_attr_is_none (tl) || mrt_attr_is_none (tr))
-    {
-      if (in[0].ndim != in[1].ndim)
-        return cannot_broadcast (&in[0], &in[1], error);
-      for (int i = 0; i < in[0].ndim; i++)
-        if (in[0].dim[i] != in[1].dim[i] && in[0].dim[i] != 1)
-          return cannot_broadcast (&in[0], &in[1], error);
-      out[0] = in[1];
-      return TRUE;
-    }
-  mrt_node_get_tuple (node, "lhs_axes", &la);
-  mrt_node_get_tuple (node, "rhs_axes", &ra);
-  if (la.n != ra.n || la.n == 0)
-    return mrt_ops_fail (error, "lhs_axes and rhs_axes must be non-empty and of the same length");
-  out[0] = in[0];
-  for (int i = 0; i < la.n; i++)
-    {
-      int l, r;
-      if (la.none[i] || !mrt_normalize_axis (la.v[i], in[0].ndim, &l))
-        return mrt_ops_fail (error, "lhs_axes=%s is out of range for a %d-D input", tl, in[0].ndim);
-      if (ra.none[i] || !mrt_normalize_axis (ra.v[i], in[1].ndim, &r))
-        return mrt_ops_fail (error, "rhs_axes=%s is out of range for a %d-D input", tr, in[1].ndim);
-      if (in[0].dim[l] != 1 && in[0].dim[l] != in[1].dim[r])
-        return mrt_ops_fail (error, "axis %d of the first input has size %" G_GINT64_FORMAT
-                             " and cannot be broadcast to %" G_GINT64_FORMAT, l, in[0].dim[l], in[1].dim[r]);
-      out[0].dim[l] = in[1].dim[r];
-    }
-  return TRUE;
+  return permuted_shape (swapaxis_perm, node, in, out, error);
 }
 
 static gboolean
-broadcast_axis_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **error)
+swapaxis_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
 {
-  MrtTuple axes, size;
-  mrt_node_get_tuple (node, "axis", &axes);
-  mrt_node_get_tuple (node, "size", &size);
-  if (axes.n != size.n)
-    return mrt_ops_fail (error, "axis has %d elements but size has %d", axes.n, size.n);
-  *out = *in;
-  for (int i = 0; i < axes.n; i++)
-    {
-      int a;
-      if (axes.none[i] || !mrt_normalize_axis (axes.v[i], in->ndim, &a))
-        return mrt_ops_fail (error, "axis %" G_GINT64_FORMAT " is out of range for a %d-D input", axes.v[i],
-                             in->ndim);
-      if (in->dim[a] != 1)
-        return mrt_ops_fail (error, "axis %d has size %" G_GINT64_FORMAT "; only axes of size 1 can be broadcast",
-                             a, in->dim[a]);
-      if (size.none[i] || size.v[i] < 1)
-        return mrt_ops_fail (error, "size %" G_GINT64_FORMAT " is not a valid dimension", size.v[i]);
-      out->dim[a] = size.v[i];
-    }
-  return TRUE;
+  return permuted_forward (swapaxis_perm, node, in, out, error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -660,7 +563,7 @@ fill_shape (const MrtNode *node, const MrtShape *in, MrtShape *out, GError **err
 {
   MrtTuple t;
   mrt_node_get_tuple (node, "shape", &t);
-  if (!check_shape_tuple ("shape", &t, error))
+  if (!mrt_ops_check_shape_tuple ("shape", &t, error))
     return FALSE;
   if (t.n == 0)
     return mrt_ops_fail (error, "the attribute “shape” is missing or empty");
@@ -827,10 +730,11 @@ const MrtOpDef mrt_ops_transform[] = {
   OP1 ("transpose", transpose_attrs, transpose_shape, transpose_forward),
   OP1 ("SwapAxis", swapaxis_attrs, swapaxis_shape, swapaxis_forward),
   OP1 ("swapaxes", swapaxis_attrs, swapaxis_shape, swapaxis_forward),
-  OP1 ("broadcast_to", broadcast_to_attrs, broadcast_to_shape, broadcast_forward),
-  OP2 ("broadcast_like", broadcast_like_attrs, broadcast_like_shape, broadcast_forward),
-  OP1 ("broadcast_axis", broadcast_axis_attrs, broadcast_axis_shape, broadcast_forward),
-  OP1 ("broadcast_axes", broadcast_axis_attrs, broadcast_axis_shape, broadcast_forward),
+  /* broadcast_*: mrt-ops-broadcast.c */
+  OP1 ("broadcast_to", broadcast_to_attrs, mrt_ops_broadcast_to_shape, mrt_ops_broadcast_forward),
+  OP2 ("broadcast_like", broadcast_like_attrs, mrt_ops_broadcast_like_shape, mrt_ops_broadcast_forward),
+  OP1 ("broadcast_axis", broadcast_axis_attrs, mrt_ops_broadcast_axis_shape, mrt_ops_broadcast_forward),
+  OP1 ("broadcast_axes", broadcast_axis_attrs, mrt_ops_broadcast_axis_shape, mrt_ops_broadcast_forward),
   OP0 ("_arange", arange_attrs, arange_shape, arange_forward),
   OP0 ("_zeros", fill_attrs, fill_shape, fill_forward),
   OP0 ("zeros", fill_attrs, fill_shape, fill_forward),
