@@ -13,6 +13,7 @@
 #include "studio-minimap.h"
 #include "studio-project.h"
 #include "studio-search.h"
+#include "studio-test-util.h"
 #include "studio-window.h"
 
 static StudioApplication *app;
@@ -82,58 +83,6 @@ build_scoped (guint stages, guint units)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-static void
-settle (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * (gint64) 1000;
-  wait_for (time_passed, &until, ms + 1000);
-}
-
-static guint frames_seen;
-
-static gboolean
-view_drew (gpointer data)
-{
-  StudioGraphView *view = data;
-  return gtk_widget_get_mapped (GTK_WIDGET (view)) && studio_graph_view_get_n_frames (view) > frames_seen;
-}
-
-static void
-wait_for_frame (StudioGraphView *view)
-{
-  frames_seen = studio_graph_view_get_n_frames (view);
-  gtk_widget_queue_draw (GTK_WIDGET (view));
-  g_assert_true (wait_for (view_drew, view, 10000));
-}
-
-static gboolean
-not_loading (gpointer data)
-{
-  return !studio_window_get_loading (data);
-}
-
 static StudioWindow *
 new_window (void)
 {
@@ -150,53 +99,22 @@ close_window (StudioWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* With MRT_STUDIO_SCREENSHOT_DIR set, a PNG of widget past its transitions. */
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("MRT_STUDIO_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int w, h;
 
   if (!dir)
     return;
-  settle (450); /* past transitions */
-  w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
-}
-
-static GtkWidget *
-find_child (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_child (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
+  studio_test_settle (450); /* past transitions */
+  studio_test_write_png (widget, dir, name);
 }
 
 static void
 show_inspector (StudioWindow *window)
 {
-  AdwFlap *flap = ADW_FLAP (find_child (GTK_WIDGET (window), ADW_TYPE_FLAP));
+  AdwFlap *flap = ADW_FLAP (studio_test_find_child (GTK_WIDGET (window), ADW_TYPE_FLAP));
   /* F9 (win.toggle-inspector) flips it: twice gives back the start. */
   gboolean was = adw_flap_get_reveal_flap (flap);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-inspector", NULL));
@@ -204,20 +122,11 @@ show_inspector (StudioWindow *window)
   adw_flap_set_reveal_flap (flap, TRUE);
 }
 
+/* The sample project copied into dir; returns the path of its .ini. */
 static char *
 copy_sample (const char *dir)
 {
-  const char *sample = g_getenv ("MRT_SAMPLE_DIR");
-  static const char *const files[] = { "fashion_cnn.json", "fashion_cnn.params", "fashion_cnn.ini" };
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *from = g_build_filename (sample, files[i], NULL);
-      g_autofree char *to = g_build_filename (dir, files[i], NULL);
-      g_autofree char *data = NULL;
-      gsize len;
-      g_assert_true (g_file_get_contents (from, &data, &len, NULL));
-      g_assert_true (g_file_set_contents (to, data, len, NULL));
-    }
+  studio_test_copy_sample (dir);
   return g_build_filename (dir, "fashion_cnn.ini", NULL);
 }
 
@@ -227,9 +136,9 @@ open_and_wait (const char *path)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   StudioWindow *window = new_window ();
   studio_window_open (window, file);
-  g_assert_true (wait_for (not_loading, window, 60000));
+  g_assert_true (studio_test_wait_for (studio_test_not_loading, window, 60000));
   g_assert_nonnull (studio_window_get_model (window));
-  wait_for_frame (studio_window_get_graph_view (window));
+  studio_test_wait_for_frame (studio_window_get_graph_view (window), 0);
   return window;
 }
 
@@ -245,7 +154,7 @@ test_project_round_trip (void)
   g_autofree char *text = NULL;
   StudioWindow *window = open_and_wait (ini_path);
   StudioGraphView *view = studio_window_get_graph_view (window);
-  StudioInspector *inspector = STUDIO_INSPECTOR (find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
+  StudioInspector *inspector = STUDIO_INSPECTOR (studio_test_find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
   StudioProject *project = studio_window_get_project (window);
   MrtModel *model = studio_graph_view_get_shown_model (view);
   gint relu = mrt_model_find (model, "relu1"), fc = mrt_model_find (model, "fc0");
@@ -284,11 +193,11 @@ test_project_round_trip (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.reset-threshold", NULL));
   g_assert_false (studio_project_get_threshold (project, "fc0", NULL));
   studio_graph_view_fit (view);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-split.png");
   studio_graph_view_set_zoom (view, 1.0);
   studio_graph_view_reveal_node (view, (guint) relu);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-split-zoomed.png");
 
   /* A split model needs Oscale_maps too; the stage options set it. */
@@ -376,7 +285,7 @@ test_groups (void)
   graphene_rect_t r;
 
   studio_window_set_model (window, model, "/tmp/scoped.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   /* Six units nested in two stages. */
   g_assert_cmpuint (studio_graph_view_get_n_groups (view), ==, 8);
   g = studio_graph_view_get_group_of (view, (guint) mrt_model_find (model, "stage2_unit1_relu1"));
@@ -396,7 +305,7 @@ test_groups (void)
     g_assert_true (graphene_rect_equal (&r, &r2));
   }
   studio_graph_view_set_selected_node (view, mrt_model_find (model, "stage2_unit1_plus"));
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-group-collapsed.png");
   /* Space (view.toggle-group) expands the selection's group again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.toggle-group", NULL));
@@ -412,7 +321,7 @@ test_groups (void)
       if (GTK_IS_POPOVER_MENU (c))
         menu = c;
     g_assert_nonnull (menu);
-    g_assert_true (wait_for ((Condition) gtk_widget_get_mapped, menu, 5000));
+    g_assert_true (studio_test_wait_for ((StudioTestCondition) gtk_widget_get_mapped, menu, 5000));
     save_screenshot (menu, "canvas-menu.png");
     gtk_popover_popdown (GTK_POPOVER (menu));
   }
@@ -422,7 +331,7 @@ test_groups (void)
   g_assert_cmpuint (studio_graph_view_get_n_placed (view), ==, expanded - 3);
   studio_graph_view_set_all_collapsed (view, TRUE);
   g_assert_cmpuint (studio_graph_view_get_n_placed (view), ==, expanded - 2 * 11);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-groups-all.png");
   close_window (window);
 }
@@ -456,13 +365,13 @@ test_search (void)
   g_autoptr (MrtModel) model = build_scoped (3, 4);
   StudioWindow *window = new_window ();
   StudioGraphView *view = studio_window_get_graph_view (window);
-  StudioSearch *search = STUDIO_SEARCH (find_child (GTK_WIDGET (window), STUDIO_TYPE_SEARCH));
+  StudioSearch *search = STUDIO_SEARCH (studio_test_find_child (GTK_WIDGET (window), STUDIO_TYPE_SEARCH));
   gint target = mrt_model_find (model, "stage3_unit2_relu1");
   double z, ox, oy;
   graphene_rect_t r;
 
   studio_window_set_model (window, model, "/tmp/scoped.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
   g_assert_true (studio_search_get_active (search));
   /* By op name: every relu. By node name: one. */
@@ -478,12 +387,12 @@ test_search (void)
 
   /* Through the entry, as typed: the entry searches after a short pause. */
   gtk_editable_set_text (studio_search_get_entry (search), "fc2");
-  g_assert_true (wait_for (has_12_matches, view, 5000));
+  g_assert_true (studio_test_wait_for (has_12_matches, view, 5000));
   g_signal_emit_by_name (studio_search_get_entry (search), "activate");
   g_signal_emit_by_name (studio_search_get_entry (search), "activate");
   g_assert_cmpstr (studio_search_get_status (search), ==, "2 of 12");
   g_assert_cmpint (studio_graph_view_get_selected_node (view), ==, mrt_model_find (model, "stage1_unit2_fc2"));
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-search.png");
   gtk_editable_set_text (studio_search_get_entry (search), "no such node");
   g_signal_emit_by_name (studio_search_get_entry (search), "search-changed");
@@ -527,17 +436,17 @@ test_overlays_inspector (void)
   g_autoptr (MrtState) state = fake_state (model);
   StudioWindow *window = new_window ();
   StudioGraphView *view = studio_window_get_graph_view (window);
-  StudioInspector *inspector = STUDIO_INSPECTOR (find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
+  StudioInspector *inspector = STUDIO_INSPECTOR (studio_test_find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
   gint fc = mrt_model_find (model, "stage1_unit2_fc1");
   g_autofree char *expect_scale = NULL;
 
   studio_window_set_model (window, model, "/tmp/scoped.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   show_inspector (window);
   studio_graph_view_set_selected_node (view, fc);
   g_assert_cmpstr (studio_inspector_get_output_shape (inspector), ==, "(1, 16)");
   g_assert_cmpstr (studio_inspector_get_value (inspector, "precision"), ==, "—");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-inspector.png");
 
   /* The stage panel's push: thresholds, scales, precisions, SQNR appear. */
@@ -548,19 +457,19 @@ test_overlays_inspector (void)
   g_assert_cmpstr (studio_inspector_get_value (inspector, "precision"), ==, fc % 3 == 0 ? "8 bits" : fc % 3 == 1 ? "16 bits" : "24 bits");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.overlay", "s", "precision"));
   g_assert_cmpint (studio_graph_view_get_overlay (view), ==, STUDIO_OVERLAY_PRECISION);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-overlay-precision.png");
   studio_project_set_threshold (studio_window_get_project (window), "stage1_unit1_relu1", 3);
   studio_graph_view_set_state (view, state);
   studio_graph_view_set_overlay (view, STUDIO_OVERLAY_THRESHOLD);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-overlay-threshold.png");
   /* The window's own runner owns the state; after a project change it
    * pushes its (empty) state again, so push the test's once more. */
   studio_graph_view_set_state (view, state);
   studio_graph_view_set_overlay (view, STUDIO_OVERLAY_SQNR);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-overlay-sqnr-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   studio_graph_view_set_state (view, NULL);
@@ -595,7 +504,7 @@ test_real_pipeline (void)
   config->iter_num = 2; /* two batches are enough for per-layer SQNR */
   window = open_and_wait (ini);
   view = studio_window_get_graph_view (window);
-  inspector = STUDIO_INSPECTOR (find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
+  inspector = STUDIO_INSPECTOR (studio_test_find_child (GTK_WIDGET (window), STUDIO_TYPE_INSPECTOR));
   state = mrt_state_new (studio_window_get_model (window));
   for (guint k = 0; k < G_N_ELEMENTS (stages); k++)
     {
@@ -627,7 +536,7 @@ test_real_pipeline (void)
   g_assert_cmpstr (studio_inspector_get_value (inspector, "calibrated"), !=, "—");
   studio_graph_view_set_overlay (view, STUDIO_OVERLAY_SQNR);
   studio_graph_view_fit (view);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   save_screenshot (GTK_WIDGET (window), "canvas-real-sqnr.png");
   studio_graph_view_set_overlay (view, STUDIO_OVERLAY_NONE);
   close_window (window);
@@ -650,7 +559,7 @@ test_export (void)
   StudioGraphView *view = studio_window_get_graph_view (window);
 
   studio_window_set_model (window, model, "/tmp/scoped.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   g_assert_true (studio_graph_view_export_image (view, png, &error));
   g_assert_no_error (error);
   texture = gdk_texture_new_from_filename (png, &error);
@@ -693,7 +602,7 @@ test_huge_graph (void)
   g_autoptr (MrtModel) model = build_huge ();
   StudioWindow *window = new_window ();
   StudioGraphView *view = studio_window_get_graph_view (window);
-  GtkWidget *minimap = find_child (GTK_WIDGET (view), STUDIO_TYPE_MINIMAP);
+  GtkWidget *minimap = studio_test_find_child (GTK_WIDGET (view), STUDIO_TYPE_MINIMAP);
   gint64 t0 = g_get_monotonic_time ();
   guint placed;
   double wx, wy, z;
@@ -701,7 +610,7 @@ test_huge_graph (void)
   studio_window_set_model (window, model, "/tmp/huge.json");
   g_test_message ("10 000 operators: grouped scene built in %.0f ms",
                   (g_get_monotonic_time () - t0) / 1000.0);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   /* So many operators open as an outline of collapsed groups: 40 stages of
    * 50 units each. */
   g_assert_cmpuint (studio_graph_view_get_n_groups (view), ==, 2040);
@@ -714,7 +623,7 @@ test_huge_graph (void)
   placed = studio_graph_view_get_n_placed (view);
   g_test_message ("expanded to %u boxes in %.0f ms", placed, (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_cmpuint (placed, ==, 10001);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   /* Only what is on screen is painted. */
   g_assert_cmpuint (studio_graph_view_get_n_drawn (view), <, 100);
   g_test_message ("paint at %.0f %%: %u boxes, %.1f ms", studio_graph_view_get_zoom (view) * 100,
@@ -724,19 +633,19 @@ test_huge_graph (void)
   g_assert_true (studio_minimap_to_world (STUDIO_MINIMAP (minimap), gtk_widget_get_width (minimap) / 2.0,
                                           gtk_widget_get_height (minimap) * 0.75, &wx, &wy));
   studio_graph_view_center_on (view, wx, wy);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   g_test_message ("paint after jump: %u boxes, %.1f ms", studio_graph_view_get_n_drawn (view),
                   studio_graph_view_get_last_paint_ms (view));
   save_screenshot (GTK_WIDGET (window), "canvas-huge-minimap.png");
   for (z = 0.4; z > 0.004; z /= 2.5)
     {
       studio_graph_view_set_zoom (view, z);
-      wait_for_frame (view);
+      studio_test_wait_for_frame (view, 0);
       g_test_message ("paint at %.2f %%: %u boxes, %.1f ms", studio_graph_view_get_zoom (view) * 100,
                       studio_graph_view_get_n_drawn (view), studio_graph_view_get_last_paint_ms (view));
     }
   studio_graph_view_fit (view);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 0);
   g_test_message ("paint fitted: %u boxes, %.1f ms", studio_graph_view_get_n_drawn (view),
                   studio_graph_view_get_last_paint_ms (view));
   g_assert_cmpuint (studio_graph_view_get_n_drawn (view), ==, placed);
@@ -746,19 +655,9 @@ test_huge_graph (void)
 int
 main (int argc, char *argv[])
 {
-  GLogLevelFlags fatal;
   int ret;
 
-  /* Xvfb comes without a session bus, so no AT-SPI bus either. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  app = studio_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  /* GTK warns once at startup that there is no session bus; nothing here
-   * needs one, so only that step runs with warnings non-fatal. */
-  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_log_set_always_fatal (fatal);
+  app = studio_test_init (&argc, &argv);
 
   g_test_add_func ("/canvas/scope-rule", test_scope_rule);
   g_test_add_func ("/canvas/project-round-trip", test_project_round_trip);

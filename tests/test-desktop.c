@@ -10,32 +10,10 @@
 #include "studio-preferences.h"
 #include "studio-settings.h"
 #include "studio-stage-panel.h"
+#include "studio-test-util.h"
 #include "studio-window.h"
 
 static StudioApplication *app;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * (gint64) 1000;
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_widget (c, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_action_button (GtkWidget *root, const char *action)
@@ -174,11 +152,11 @@ test_window_geometry (void)
   g_assert_cmpint (w, ==, 900);
   g_assert_cmpint (h, ==, 640);
   gtk_window_present (GTK_WINDOW (window));
-  spin (200);
+  studio_test_settle (200);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   /* Closing saves, as the user does it (destroying directly would not). */
   gtk_window_close (GTK_WINDOW (window));
-  spin (100);
+  studio_test_settle (100);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
@@ -197,9 +175,9 @@ test_preferences (void)
   g_autofree char *folder = NULL;
 
   gtk_window_present (GTK_WINDOW (prefs));
-  spin (200);
-  spin_button = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON));
-  combo = ADW_COMBO_ROW (find_widget (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW));
+  studio_test_settle (200);
+  spin_button = GTK_SPIN_BUTTON (studio_test_find_child (GTK_WIDGET (prefs), GTK_TYPE_SPIN_BUTTON));
+  combo = ADW_COMBO_ROW (studio_test_find_child (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW));
   g_assert_nonnull (spin_button);
   g_assert_nonnull (combo);
 
@@ -278,12 +256,6 @@ test_dark (void)
 
 /* ---- keyboard access ----------------------------------------------------- */
 
-static gboolean
-not_loading (gpointer data)
-{
-  return !studio_window_get_loading (data);
-}
-
 static StudioWindow *
 sample_window (void)
 {
@@ -294,10 +266,10 @@ sample_window (void)
 
   gtk_window_present (GTK_WINDOW (window));
   studio_window_open (window, file);
-  while (!not_loading (window) && g_get_monotonic_time () < end)
+  while (!studio_test_not_loading (window) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (studio_window_get_model (window));
-  spin (300);
+  studio_test_settle (300);
   return window;
 }
 
@@ -477,59 +449,16 @@ test_focus_cycle (void)
 
 /* ---- screenshots for the metainfo and the README ------------------------- */
 
-static void
-save_png (GtkWidget *widget, const char *dir, const char *name)
-{
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s (%dx%d)", path, w, h);
-}
-
 /* A copy of the sample, so the stages write their results away from the
  * source tree. */
 static char *
 copy_sample (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("mrt-desktop-XXXXXX", NULL);
-  const char *names[] = { "fashion_cnn.json", "fashion_cnn.params", "fashion_cnn.ini" };
 
   g_assert_nonnull (dir);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *from = g_build_filename (g_getenv ("MRT_SAMPLE_DIR"), names[i], NULL);
-      g_autofree char *to = g_build_filename (dir, names[i], NULL);
-      g_autoptr (GFile) src = g_file_new_for_path (from);
-      g_autoptr (GFile) dst = g_file_new_for_path (to);
-      g_assert_true (g_file_copy (src, dst, G_FILE_COPY_NONE, NULL, NULL, NULL, NULL));
-    }
+  studio_test_copy_sample (dir);
   return g_steal_pointer (&dir);
-}
-
-static void
-remove_tree (GFile *dir)
-{
-  g_autoptr (GFileEnumerator) children =
-    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-  GFile *child;
-
-  while (children && g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info)
-    if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-      remove_tree (child);
-    else
-      g_file_delete (child, NULL, NULL);
-  g_file_delete (dir, NULL, NULL);
 }
 
 static gboolean
@@ -578,18 +507,15 @@ test_screenshots (void)
   g_assert_cmpuint (studio_graph_view_search (view, "batchnorm1"), >, 0);
   g_assert_cmpint (studio_graph_view_search_next (view, FALSE), >=, 0);
   studio_graph_view_search (view, NULL);
-  spin (6000);
-  save_png (GTK_WIDGET (window), dir, "main.png");
+  studio_test_settle (6000);
+  studio_test_write_png (GTK_WIDGET (window), dir, "main.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (500);
-  save_png (GTK_WIDGET (window), dir, "dark.png");
+  studio_test_settle (500);
+  studio_test_write_png (GTK_WIDGET (window), dir, "dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (200);
-  {
-    g_autoptr (GFile) tmp = g_file_new_for_path (sample);
-    remove_tree (tmp);
-  }
+  studio_test_settle (200);
+  studio_test_remove_tree (sample);
 }
 
 static void
@@ -604,17 +530,9 @@ add_keyboard_tests (void)
 int
 main (int argc, char *argv[])
 {
-  GLogLevelFlags fatal;
   int ret;
 
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  app = studio_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  /* Startup warns that there is no session bus under Xvfb; nothing here needs one. */
-  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_log_set_always_fatal (fatal);
+  app = studio_test_init (&argc, &argv);
 
   g_test_add_func ("/desktop/recent", test_recent);
   g_test_add_func ("/desktop/project-defaults", test_project_defaults);

@@ -5,6 +5,7 @@
 
 #include "mrt.h"
 #include "studio-application.h"
+#include "studio-test-util.h"
 #include "studio-window.h"
 
 static StudioApplication *app;
@@ -101,47 +102,6 @@ build_big (void)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static guint frames_seen;
-
-static gboolean
-view_drew (gpointer data)
-{
-  StudioGraphView *view = data;
-  return gtk_widget_get_mapped (GTK_WIDGET (view)) && studio_graph_view_get_n_frames (view) > frames_seen &&
-         studio_graph_view_get_n_drawn (view) > 0;
-}
-
-/* Waits for the next frame of the canvas after a change. */
-static void
-wait_for_frame (StudioGraphView *view)
-{
-  frames_seen = studio_graph_view_get_n_frames (view);
-  gtk_widget_queue_draw (GTK_WIDGET (view));
-  g_assert_true (wait_for (view_drew, view, 10000));
-}
-
-static gboolean
-not_loading (gpointer data)
-{
-  return !studio_window_get_loading (data);
-}
-
 static StudioWindow *
 new_window (void)
 {
@@ -164,42 +124,18 @@ widget_shown (gpointer data)
   return TRUE;
 }
 
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
+/* With MRT_STUDIO_SCREENSHOT_DIR set, a PNG of widget once it is laid out
+ * and past the stack crossfade. */
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
   const char *dir = g_getenv ("MRT_STUDIO_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  gint64 settle;
-  int w, h;
 
   if (!dir)
     return;
-  g_assert_true (wait_for (widget_shown, widget, 10000));
-  settle = g_get_monotonic_time () + 400000; /* past the stack crossfade */
-  wait_for (time_passed, &settle, 1000);
-  w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
+  g_assert_true (studio_test_wait_for (widget_shown, widget, 10000));
+  studio_test_settle (400); /* past the stack crossfade */
+  studio_test_write_png (widget, dir, name);
 }
 
 /* Every shown node has a real box, and no two boxes touch. */
@@ -240,7 +176,7 @@ test_window_model (void)
 
   save_screenshot (GTK_WIDGET (window), "empty.png");
   studio_window_set_model (window, model, "/tmp/lenet-symbol.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "lenet");
   g_assert_true (studio_window_get_model (window) == model);
   check_placement (view, model);
@@ -250,12 +186,12 @@ test_window_model (void)
   save_screenshot (GTK_WIDGET (window), "cnn.png");
   /* Fitted, every box is painted. */
   studio_graph_view_fit (view);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   g_assert_cmpuint (studio_graph_view_get_n_drawn (view), ==, n_ops);
   save_screenshot (GTK_WIDGET (window), "cnn-fit.png");
 
   studio_graph_view_set_selected_node (view, mrt_model_find (model, "add0"));
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   save_screenshot (GTK_WIDGET (window), "cnn-selected.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -269,7 +205,7 @@ test_zoom_fit (void)
   double z0, x0, y0, z, x, y;
 
   studio_window_set_model (window, model, "/tmp/cnn.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   studio_graph_view_get_transform (view, &z, &x, &y);
   /* The model is taller than the window: fitting shrinks it. */
   studio_graph_view_fit (view);
@@ -296,7 +232,7 @@ test_zoom_fit (void)
   /* The canvas' own key bindings go through the same actions. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "view.zoom-reset", NULL));
   g_assert_cmpfloat (studio_graph_view_get_zoom (view), ==, 1.0);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -308,13 +244,13 @@ test_show_params (void)
   StudioGraphView *view = studio_window_get_graph_view (window);
 
   studio_window_set_model (window, model, NULL);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   g_assert_cmpuint (studio_graph_view_get_n_placed (view), <, mrt_model_n_nodes (model));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-params", NULL));
   g_assert_true (studio_graph_view_get_show_params (view));
   g_assert_cmpuint (studio_graph_view_get_n_placed (view), ==, mrt_model_n_nodes (model));
   check_placement (view, model);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   save_screenshot (GTK_WIDGET (window), "cnn-params.png");
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -328,7 +264,7 @@ test_culling (void)
   guint placed;
 
   studio_window_set_model (window, model, "/tmp/big.json");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   check_placement (view, model);
   placed = studio_graph_view_get_n_placed (view);
   /* The initial view of a tall graph stays readable: only the top shows. */
@@ -337,7 +273,7 @@ test_culling (void)
   save_screenshot (GTK_WIDGET (window), "big-top.png");
 
   studio_graph_view_fit (view);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   g_assert_cmpuint (studio_graph_view_get_n_drawn (view), ==, placed);
   save_screenshot (GTK_WIDGET (window), "big-fit.png");
   gtk_window_destroy (GTK_WINDOW (window));
@@ -356,7 +292,7 @@ test_selection (void)
   double z, ox, oy;
 
   studio_window_set_model (window, model, NULL);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   g_assert_cmpint (studio_graph_view_get_selected_node (view), ==, -1);
 
   /* Hit testing goes through the view transform: the centre of a box on
@@ -400,36 +336,19 @@ test_open_sample (void)
   view = studio_window_get_graph_view (window);
   studio_window_open (window, file);
   g_assert_true (studio_window_get_loading (window));
-  g_assert_true (wait_for (not_loading, window, 60000));
+  g_assert_true (studio_test_wait_for (studio_test_not_loading, window, 60000));
   model = studio_window_get_model (window);
   g_assert_nonnull (model);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "fashion_cnn");
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   check_placement (view, model);
   save_screenshot (GTK_WIDGET (window), "sample.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  wait_for_frame (view);
+  studio_test_wait_for_frame (view, 1);
   save_screenshot (GTK_WIDGET (window), "sample-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static gboolean
-find_message_dialog (gpointer data)
-{
-  AdwMessageDialog **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        {
-          *out = ADW_MESSAGE_DIALOG (w);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static void
@@ -440,9 +359,9 @@ test_open_error (void)
   AdwMessageDialog *dialog = NULL;
 
   studio_window_open (window, file);
-  g_assert_true (wait_for (not_loading, window, 30000));
+  g_assert_true (studio_test_wait_for (studio_test_not_loading, window, 30000));
   g_assert_null (studio_window_get_model (window));
-  g_assert_true (wait_for (find_message_dialog, &dialog, 10000));
+  g_assert_true (studio_test_wait_for (studio_test_find_message_dialog, &dialog, 10000));
   /* The whole GError message is shown, and it names the file. */
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "missing-model"));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "MRT Studio");
@@ -470,20 +389,9 @@ test_model_name (void)
 int
 main (int argc, char *argv[])
 {
-  GLogLevelFlags fatal;
   int ret;
 
-  /* Xvfb comes without a session bus, so no AT-SPI bus either. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  app = studio_application_new ();
-  /* No session bus under Xvfb: do not try to be the unique instance. GTK
-   * still warns at startup that it has no bus, which nothing here needs, so
-   * only that step runs with warnings non-fatal. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_log_set_always_fatal (fatal);
+  app = studio_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/model-name", test_model_name);
   g_test_add_func ("/gui/window-model", test_window_model);

@@ -18,6 +18,7 @@
 #include "studio-results-pane.h"
 #include "studio-sqnr-chart.h"
 #include "studio-stage-panel.h"
+#include "studio-test-util.h"
 #include "studio-window.h"
 
 #define MAX_GAP_MS 50.0
@@ -27,99 +28,31 @@ static StudioApplication *app;
 
 /* ---- helpers ------------------------------------------------------------- */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition cond, gpointer data, guint timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-time_passed (gpointer data)
-{
-  return g_get_monotonic_time () > *(gint64 *) data;
-}
-
-static void
-settle (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  wait_for (time_passed, &end, ms + 1000);
-}
-
 static gboolean
 widget_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
 }
 
+/* With MRT_STUDIO_SCREENSHOT_DIR set, a PNG of widget once it is mapped;
+ * wait: first let transitions finish. */
 static void
 save_screenshot_now (GtkWidget *widget, const char *name, gboolean wait)
 {
   const char *dir = g_getenv ("MRT_STUDIO_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  GdkPaintable *paintable;
-  GtkSnapshot *snapshot;
-  GskRenderNode *node;
-  GdkTexture *texture;
-  int w, h;
 
   if (!dir)
     return;
   if (wait)
-    settle (400); /* past transitions */
-  g_assert_true (wait_for (widget_mapped, widget, 10000));
-  w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (!node)
-    {
-      g_test_message ("screenshot %s: nothing drawn", name);
-      g_object_unref (paintable);
-      return;
-    }
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-  g_object_unref (texture);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
+    studio_test_settle (400); /* past transitions */
+  g_assert_true (studio_test_wait_for (widget_mapped, widget, 10000));
+  studio_test_write_png (widget, dir, name);
 }
 
 static void
 save_screenshot (GtkWidget *widget, const char *name)
 {
   save_screenshot_now (widget, name, TRUE);
-}
-
-static gboolean
-find_message_dialog (gpointer data)
-{
-  AdwMessageDialog **out = data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        {
-          *out = ADW_MESSAGE_DIALOG (w);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static gboolean
@@ -158,22 +91,6 @@ make_project (const char *tmp)
   g_assert_true (mrt_ini_save (ini, path, &error));
   g_assert_no_error (error);
   return path;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 /* ---- measuring the main loop --------------------------------------------- */
@@ -326,12 +243,12 @@ test_runner (void)
   g_assert_false (studio_stage_runner_run_all (runner, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
   g_clear_error (&error);
-  g_assert_true (wait_for (job_done, runner, 60000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 60000));
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_PREPARE), ==, STUDIO_STAGE_STATUS_DONE);
   check_plan (runner, (MrtStage[]) { 2, 3, 4, 5, 6, 7 }, 6);
   g_assert_true (studio_stage_runner_run_all (runner, &error));
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_COMPILATION), ==, STUDIO_STAGE_STATUS_QUEUED);
-  g_assert_true (wait_for (job_done, runner, 120000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 120000));
   for (MrtStage s = STUDIO_STAGE_FIRST; s <= STUDIO_STAGE_LAST; s++)
     g_assert_cmpint (studio_stage_runner_get_status (runner, s), ==, STUDIO_STAGE_STATUS_DONE);
   check_plan (runner, NULL, 0);
@@ -372,7 +289,7 @@ test_runner (void)
   studio_stage_runner_set_model (runner, model);
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_PREPARE), ==, STUDIO_STAGE_STATUS_NONE);
   g_assert_null (studio_stage_runner_get_state (runner, MRT_STAGE_EVALUATION));
-  remove_tree (tmp);
+  studio_test_remove_tree (tmp);
 }
 
 static void
@@ -400,7 +317,7 @@ test_cancel (void)
          studio_stage_runner_get_fraction (runner) <= 0)
     g_main_context_iteration (NULL, TRUE);
   studio_stage_runner_cancel (runner);
-  g_assert_true (wait_for (job_done, runner, 30000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 30000));
   /* the stages before it keep their results; evaluation has none and no error */
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_MERGE_MODEL), ==, STUDIO_STAGE_STATUS_DONE);
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_EVALUATION), ==, STUDIO_STAGE_STATUS_NONE);
@@ -411,10 +328,10 @@ test_cancel (void)
   g_assert_true (studio_stage_runner_run (runner, MRT_STAGE_EVALUATION, &error));
   studio_stage_runner_set_model (runner, model);
   g_assert_false (studio_stage_runner_get_running (runner));
-  settle (1500);
+  studio_test_settle (1500);
   for (MrtStage s = STUDIO_STAGE_FIRST; s <= STUDIO_STAGE_LAST; s++)
     g_assert_cmpint (studio_stage_runner_get_status (runner, s), ==, STUDIO_STAGE_STATUS_NONE);
-  remove_tree (tmp);
+  studio_test_remove_tree (tmp);
 }
 
 /* ---- the window, end to end ---------------------------------------------- */
@@ -485,15 +402,15 @@ run_all_measured (StudioWindow *window, StudioStageRunner *runner)
   probe.source = g_timeout_add (2, probe_tick, &probe);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run-all", NULL));
   g_assert_true (studio_stage_runner_get_running (runner));
-  g_assert_true (wait_for (eval_running, runner, 60000));
+  g_assert_true (studio_test_wait_for (eval_running, runner, 60000));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (studio_stage_panel_get_progress_bar (panel)), >, 0);
   g_assert_cmpstr (gtk_label_get_text (studio_stage_panel_get_elapsed_label (panel)), !=, "");
   /* rendering a screenshot is the test's work, not the app's */
   probe.paused = TRUE;
-  settle (100);
+  studio_test_settle (100);
   save_screenshot_now (GTK_WIDGET (window), "stages-running.png", FALSE);
   probe.paused = FALSE;
-  g_assert_true (wait_for (job_done, runner, 120000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 120000));
   g_source_remove (probe.source);
   g_test_message ("main loop while evaluating, largest gaps over %u iterations: %.1f ms wall, %.1f ms blocked, "
                   "%.1f ms on the CPU",
@@ -621,8 +538,8 @@ check_export (StudioWindow *window, StudioStageRunner *runner, const char *tmp)
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   studio_export_to_folder (GTK_WINDOW (window), studio_window_get_stage_panel (window), folder);
   g_assert_true (studio_stage_runner_get_running (runner));
-  g_assert_true (wait_for (job_done, runner, 60000));
-  g_assert_true (wait_for (find_message_dialog, &dialog, 30000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 60000));
+  g_assert_true (studio_test_wait_for (studio_test_find_message_dialog, &dialog, 30000));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "CVM Model Exported");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "passed"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Gas cost"));
@@ -668,9 +585,9 @@ check_failure (StudioWindow *window, StudioStageRunner *runner, const char *tmp)
   gtk_editable_set_text (GTK_EDITABLE (row), tmp);
   g_assert_null (studio_stage_panel_get_config_error (panel));
   g_signal_emit_by_name (studio_stage_panel_get_run_button (panel, MRT_STAGE_CALIBRATION), "clicked");
-  g_assert_true (wait_for (job_done, runner, 30000));
+  g_assert_true (studio_test_wait_for (job_done, runner, 30000));
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_CALIBRATION), ==, STUDIO_STAGE_STATUS_FAILED);
-  g_assert_true (wait_for (find_message_dialog, &dialog, 10000));
+  g_assert_true (studio_test_wait_for (studio_test_find_message_dialog, &dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Calibrate Failed");
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    studio_stage_runner_get_error (runner, MRT_STAGE_CALIBRATION)->message);
@@ -687,7 +604,7 @@ check_close_prompt (StudioWindow *window)
   AdwMessageDialog *dialog = NULL;
   g_assert_true (studio_project_is_modified (studio_window_get_project (window)));
   gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (wait_for (find_message_dialog, &dialog, 10000));
+  g_assert_true (studio_test_wait_for (studio_test_find_message_dialog, &dialog, 10000));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Save Changes?");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   save_screenshot (GTK_WIDGET (dialog), "close-prompt.png");
@@ -719,13 +636,13 @@ test_window (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   studio_window_open (window, file);
-  g_assert_true (wait_for (window_loaded, window, 60000));
+  g_assert_true (studio_test_wait_for (window_loaded, window, 60000));
   panel = studio_window_get_stage_panel (window);
   runner = studio_stage_panel_get_runner (panel);
   g_assert_cmpstr (studio_project_get_path (studio_window_get_project (window)), ==, ini);
   g_assert_true (studio_stage_runner_get_config_valid (runner));
   g_assert_cmpint (studio_stage_runner_get_config (runner)->iter_num, ==, EVAL_ITERS);
-  g_assert_true (wait_for (canvas_drawn, studio_window_get_graph_view (window), 10000));
+  g_assert_true (studio_test_wait_for (canvas_drawn, studio_window_get_graph_view (window), 10000));
   save_screenshot (GTK_WIDGET (window), "stages-before.png");
 
   check_invalid_setting (window, panel);
@@ -746,7 +663,7 @@ test_window (void)
   save_screenshot (GTK_WIDGET (window), "histogram-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   check_close_prompt (window);
-  remove_tree (tmp);
+  studio_test_remove_tree (tmp);
 }
 
 static void
@@ -765,16 +682,9 @@ test_parse_accuracy (void)
 int
 main (int argc, char *argv[])
 {
-  GLogLevelFlags fatal;
   int ret;
 
-  g_setenv ("GTK_A11Y", "none", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  app = studio_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  g_log_set_always_fatal (fatal);
+  app = studio_test_init (&argc, &argv);
 
   g_test_add_func ("/stages/parse-accuracy", test_parse_accuracy);
   g_test_add_func ("/stages/runner", test_runner);
