@@ -152,8 +152,13 @@ static const char *
 entry_desc (Names *nm, int which, guint e)
 {
   guint i = nm->node_of[e];
+  const char *end;
   g_snprintf (nm->buf[which], sizeof nm->buf[which], "entry %u (node %u “%s”)", e, i,
               mrt_model_node (nm->g->model, i)->name);
+  /* a long name is cut at a byte count: never inside a character, or the
+   * error message is not UTF-8 (found by fuzzing) */
+  if (!g_utf8_validate (nm->buf[which], -1, &end))
+    nm->buf[which][end - nm->buf[which]] = '\0';
   return nm->buf[which];
 }
 
