@@ -362,6 +362,38 @@ json_depth_ok (const char *text, gsize len)
   return TRUE;
 }
 
+/* json-glib 1.6 decodes escapes JSON does not have (octal "\6", lone
+ * surrogates "\ud800") into bytes that are not UTF-8, so a string read from
+ * valid UTF-8 text can be invalid (found by fuzzing: names and attributes
+ * then broke error messages and the writer). Checks every string and member
+ * name; the depth check above bounds the recursion. */
+static gboolean
+json_strings_valid (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter it;
+      const char *key;
+      JsonNode *value;
+      json_object_iter_init (&it, json_node_get_object (node));
+      while (json_object_iter_next (&it, &key, &value))
+        if (!g_utf8_validate (key, -1, NULL) || !json_strings_valid (value))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (!json_strings_valid (json_array_get_element (a, i)))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_utf8_validate (json_node_get_string (node), -1, NULL);
+  return TRUE;
+}
+
 static gboolean
 read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
 {
@@ -391,6 +423,11 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       json_error (error, g->fname, "%s", root ? "the top level is not a JSON object" : "the file is empty");
+      return FALSE;
+    }
+  if (!json_strings_valid (root))
+    {
+      json_error (error, g->fname, "not valid JSON: a string escape does not decode to UTF-8 text");
       return FALSE;
     }
   return read_version (g, json_node_get_object (root), error) && read_nodes (g, json_node_get_object (root), error) &&

@@ -99,6 +99,10 @@ case(S, 'invalid-utf8.json', 'not valid JSON', b'{"nodes": [{"op": "null", "name
 case(S, 'many-unknown-ops.json', 'unknown operator', mx_sym(
     VAR + ''.join(', {"op": "U%d", "name": "n%d", "inputs": [[0, 0, 0]]}' % (i, i) for i in range(2100)),
     '[[1, 0, 0]]'))
+case(S, 'octal-escape.json', 'does not decode to UTF-8', mx_sym(
+    '{"op": "null", "name": "da\\666ta", "inputs": []}'))
+case(S, 'lone-surrogate.json', 'invalid string constant', mx_sym(
+    '{"op": "null", "name": "data\\ud800", "inputs": []}'))
 case(S, 'nul-byte.json', 'not valid JSON', b'{"nodes": [{"op": "null", "name": "da\0ta", "inputs": []}]}')
 
 # ---- MXNet .params (with tests/data/mxnet/golden-symbol.json) ------------
@@ -163,6 +167,7 @@ case(S, 'huge-shape', 'shape', sub(LUT, '[[1, 6], [4], [1, 6]]', '[[1048576, 104
 case(S, 'precision-out-of-range', 'precision', sub(LUT, '[8, 8, -1]', '[40, 8, -1]').replace(
     '{\\"precision\\": \\"8\\"}", "{\\"precision\\": \\"8\\"}"', '{\\"precision\\": \\"40\\"}", "{\\"precision\\": \\"8\\"}"'))
 case(S, 'forward-reference', 'node', sub(LUT, '[[0, 0, 0], [1, 0, 0]]', '[[0, 0, 0], [2, 0, 0]]'))
+case(S, 'octal-escape', 'does not decode to UTF-8', sub(LUT, '"name": "tbl"', '"name": "t\\666bl"'))
 case(S, 'deep-nesting', 'deep', '{"nodes": ' + '[' * 100000 + ']' * 100000 + '}')
 case(S, 'bad-storage', 'storage', sub(LUT, '"storage_id": ["list_int", [1, 2, 0]]', '"storage_id": ["list_int", [1, 1, -5]]'))
 case(S, 'list-length-mismatch', 'one value per entry', sub(LUT, '["int32", "int32", "int32"]', '["int32"]'))

@@ -49,6 +49,38 @@ mrt_cvm_json_depth_ok (const char *text, gsize len)
   return TRUE;
 }
 
+/* json-glib 1.6 decodes escapes JSON does not have (octal "\6", lone
+ * surrogates "\ud800") into bytes that are not UTF-8, so a string read from
+ * valid UTF-8 text can be invalid (found by fuzzing: names and attributes
+ * then broke error messages and the writer). Checks every string and member
+ * name; mrt_cvm_json_depth_ok bounds the recursion. */
+static gboolean
+json_strings_valid (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter it;
+      const char *key;
+      JsonNode *value;
+      json_object_iter_init (&it, json_node_get_object (node));
+      while (json_object_iter_next (&it, &key, &value))
+        if (!g_utf8_validate (key, -1, NULL) || !json_strings_valid (value))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        if (!json_strings_valid (json_array_get_element (a, i)))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_utf8_validate (json_node_get_string (node), -1, NULL);
+  return TRUE;
+}
+
 JsonNode *
 mrt_cvm_json_parse (const char *text, gsize len, const char *what, GError **error)
 {
@@ -83,6 +115,11 @@ mrt_cvm_json_parse (const char *text, gsize len, const char *what, GError **erro
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       fail (error, MRT_CVM_ERROR_FORMAT, "%s is not a JSON object", what);
+      return NULL;
+    }
+  if (!json_strings_valid (root))
+    {
+      fail (error, MRT_CVM_ERROR_FORMAT, "%s is not valid JSON: a string escape does not decode to UTF-8 text", what);
       return NULL;
     }
   return json_node_copy (root);
