@@ -334,65 +334,9 @@ check_references (RawGraph *g, GError **error)
 /* json-glib recurses once per nesting level, so a document of deeply nested
  * brackets overflows the stack (a crash found with tests/bad). A symbol
  * nests 4 levels; refuse anything deeper than MAX_JSON_DEPTH first. */
+#include "mrt-json.h"
+
 #define MAX_JSON_DEPTH 64
-
-static gboolean
-json_depth_ok (const char *text, gsize len)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > MAX_JSON_DEPTH)
-        return FALSE;
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return TRUE;
-}
-
-/* json-glib 1.6 decodes escapes JSON does not have (octal "\6", lone
- * surrogates "\ud800") into bytes that are not UTF-8, so a string read from
- * valid UTF-8 text can be invalid (found by fuzzing: names and attributes
- * then broke error messages and the writer). Checks every string and member
- * name; the depth check above bounds the recursion. */
-static gboolean
-json_strings_valid (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter it;
-      const char *key;
-      JsonNode *value;
-      json_object_iter_init (&it, json_node_get_object (node));
-      while (json_object_iter_next (&it, &key, &value))
-        if (!g_utf8_validate (key, -1, NULL) || !json_strings_valid (value))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *a = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        if (!json_strings_valid (json_array_get_element (a, i)))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_utf8_validate (json_node_get_string (node), -1, NULL);
-  return TRUE;
-}
 
 static gboolean
 read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
@@ -401,7 +345,7 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
   g_autoptr (GError) local = NULL;
   JsonNode *root;
 
-  if (!json_depth_ok (json, len < 0 ? strlen (json) : (gsize) len))
+  if (!mrt_json_depth_ok (json, len < 0 ? strlen (json) : (gsize) len, MAX_JSON_DEPTH))
     {
       json_error (error, g->fname, "not a symbol: arrays and objects nest more than %d levels deep", MAX_JSON_DEPTH);
       return FALSE;
@@ -425,7 +369,7 @@ read_raw_graph (RawGraph *g, const char *json, gssize len, GError **error)
       json_error (error, g->fname, "%s", root ? "the top level is not a JSON object" : "the file is empty");
       return FALSE;
     }
-  if (!json_strings_valid (root))
+  if (!mrt_json_strings_valid (root))
     {
       json_error (error, g->fname, "not valid JSON: a string escape does not decode to UTF-8 text");
       return FALSE;

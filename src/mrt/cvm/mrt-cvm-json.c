@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "mrt-json.h"
+
 #define MAX_DEPTH 32
 
 G_GNUC_PRINTF (3, 4) static gboolean
@@ -24,61 +26,7 @@ fail (GError **error, MrtCvmError code, const char *fmt, ...)
 gboolean
 mrt_cvm_json_depth_ok (const char *text, gsize len)
 {
-  int depth = 0;
-  gboolean in_str = FALSE;
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (in_str)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_str = FALSE;
-        }
-      else if (c == '"')
-        in_str = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_DEPTH)
-            return FALSE;
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return TRUE;
-}
-
-/* json-glib 1.6 decodes escapes JSON does not have (octal "\6", lone
- * surrogates "\ud800") into bytes that are not UTF-8, so a string read from
- * valid UTF-8 text can be invalid (found by fuzzing: names and attributes
- * then broke error messages and the writer). Checks every string and member
- * name; mrt_cvm_json_depth_ok bounds the recursion. */
-static gboolean
-json_strings_valid (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter it;
-      const char *key;
-      JsonNode *value;
-      json_object_iter_init (&it, json_node_get_object (node));
-      while (json_object_iter_next (&it, &key, &value))
-        if (!g_utf8_validate (key, -1, NULL) || !json_strings_valid (value))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *a = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (a); i++)
-        if (!json_strings_valid (json_array_get_element (a, i)))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_utf8_validate (json_node_get_string (node), -1, NULL);
-  return TRUE;
+  return mrt_json_depth_ok (text, len, MAX_DEPTH);
 }
 
 JsonNode *
@@ -117,7 +65,7 @@ mrt_cvm_json_parse (const char *text, gsize len, const char *what, GError **erro
       fail (error, MRT_CVM_ERROR_FORMAT, "%s is not a JSON object", what);
       return NULL;
     }
-  if (!json_strings_valid (root))
+  if (!mrt_json_strings_valid (root))
     {
       fail (error, MRT_CVM_ERROR_FORMAT, "%s is not valid JSON: a string escape does not decode to UTF-8 text", what);
       return NULL;
