@@ -16,6 +16,7 @@
 #include "mrt-config.h"
 #include "mrt-dataset.h"
 #include "mrt-mxnet.h"
+#include "mrt-export.h"
 #include "mrt-npy.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -95,6 +96,16 @@ load_case (const Case *c, const char *path, char **named, GError **error)
       g_autofree char *params = read_text (path, &pl);
       g_autoptr (MrtModel) m = mrt_cvm_parse (json, jl, (const guint8 *) params, pl, path, error);
       return m != NULL;
+    }
+  if (g_str_equal (c->format, "cvm-ext"))
+    {
+      gsize len;
+      g_autofree char *text = read_text (path, &len);
+      g_autoptr (GArray) oscales = NULL;
+      double scale;
+      int precision;
+      MrtShape shape;
+      return mrt_parse_cvm_ext (text, len, path, &oscales, &scale, &precision, &shape, error);
     }
   if (g_str_equal (c->format, "npy"))
     {

@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cvm/mrt-cvm-io.h"
+#include "cvm/mrt-cvm-json.h"
 #include "mrt-compile.h"
 #include "mrt-evaluate.h"
 #include "mrt-npy.h"
@@ -191,46 +193,109 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
   return ok;
 }
 
+/* A JSON number member (integers count: json-glib keeps them as int64). */
+static gboolean
+ext_number (JsonNode *n, double *out)
+{
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return FALSE;
+  switch (json_node_get_value_type (n))
+    {
+    case G_TYPE_INT64: *out = (double) json_node_get_int (n); return TRUE;
+    case G_TYPE_DOUBLE: *out = json_node_get_double (n); return TRUE;
+    default: return FALSE;
+    }
+}
+
+static gboolean
+ext_fail (GError **error, const char *what, const char *problem)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s %s", what, problem,
+               "(expected {\"inputs_ext\": {\"data\": {\"scale\": …, \"target_bit\": …}}, "
+               "\"oscales\": […], \"input_shapes\": […]})");
+  return FALSE;
+}
+
+gboolean
+mrt_parse_cvm_ext (const char *text, gsize len, const char *what, GArray **oscales, double *input_scale,
+                   int *input_precision, MrtShape *input_shape, GError **error)
+{
+  g_autoptr (JsonNode) root = mrt_cvm_json_parse (text, len, what, error);
+  g_autoptr (GArray) os_values = NULL;
+  JsonObject *obj, *data;
+  JsonNode *n;
+  JsonArray *os, *shape = NULL;
+  double scale = 1, bits = 8, v;
+  MrtShape sh = { 0 };
+
+  if (root == NULL)
+    return FALSE;
+  obj = json_node_get_object (root);
+  n = json_object_get_member (obj, "inputs_ext");
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return ext_fail (error, what, "has no \"inputs_ext\" object");
+  n = json_object_get_member (json_node_get_object (n), "data");
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return ext_fail (error, what, "has no \"inputs_ext\".\"data\" object");
+  data = json_node_get_object (n);
+  if (json_object_has_member (data, "scale") &&
+      (!ext_number (json_object_get_member (data, "scale"), &scale) || !(scale > 0) || !isfinite (scale)))
+    return ext_fail (error, what, "has an input \"scale\" that is not a positive finite number");
+  if (json_object_has_member (data, "target_bit") &&
+      (!ext_number (json_object_get_member (data, "target_bit"), &bits) || bits != floor (bits) || bits < 1 ||
+       bits > 32))
+    return ext_fail (error, what, "has an input \"target_bit\" that is not an integer from 1 to 32");
+  n = json_object_get_member (obj, "oscales");
+  if (n == NULL || !JSON_NODE_HOLDS_ARRAY (n))
+    return ext_fail (error, what, "has no \"oscales\" array");
+  os = json_node_get_array (n);
+  os_values = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < json_array_get_length (os); i++)
+    {
+      if (!ext_number (json_array_get_element (os, i), &v) || !(v > 0) || !isfinite (v))
+        {
+          g_autofree char *msg = g_strdup_printf ("has an \"oscales\" entry %u that is not a positive finite number", i);
+          return ext_fail (error, what, msg);
+        }
+      g_array_append_val (os_values, v);
+    }
+  n = json_object_get_member (obj, "input_shapes");
+  if (n != NULL && !JSON_NODE_HOLDS_ARRAY (n))
+    return ext_fail (error, what, "has an \"input_shapes\" that is not an array");
+  shape = n ? json_node_get_array (n) : NULL;
+  if (shape && json_array_get_length (shape) > MRT_MAX_NDIM)
+    return ext_fail (error, what, "has more \"input_shapes\" dimensions than supported");
+  for (guint i = 0; shape && i < json_array_get_length (shape); i++)
+    {
+      if (!ext_number (json_array_get_element (shape, i), &v) || v != floor (v) || v < -1 || v > G_MAXINT32)
+        return ext_fail (error, what, "has an \"input_shapes\" entry that is not a dimension");
+      sh.dim[sh.ndim++] = (gint64) v;
+    }
+  *input_scale = scale;
+  *input_precision = (int) bits;
+  *oscales = g_steal_pointer (&os_values);
+  if (input_shape)
+    *input_shape = sh;
+  return TRUE;
+}
+
 gboolean
 mrt_read_cvm_ext (const char *dir, GArray **oscales, double *input_scale, int *input_precision,
                   MrtShape *input_shape, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, "ext", NULL);
   g_autofree char *text = NULL;
-  g_autoptr (JsonParser) p = json_parser_new ();
-  JsonObject *root, *data;
-  JsonArray *os, *shape;
+  gsize len;
+  GStatBuf st;
 
-  if (!g_file_get_contents (path, &text, NULL, error))
+  /* ext is one short line: refuse anything huge before reading it */
+  if (g_stat (path, &st) == 0 && st.st_size > (1 << 24))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %lld bytes is too large for an ext file", path,
+                   (long long) st.st_size);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &text, &len, error))
     return FALSE;
-  if (!json_parser_load_from_data (p, text, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-    goto bad;
-  root = json_node_get_object (json_parser_get_root (p));
-  if (!json_object_has_member (root, "inputs_ext") || !json_object_has_member (root, "oscales"))
-    goto bad;
-  data = json_object_get_object_member (json_object_get_object_member (root, "inputs_ext"), "data");
-  os = json_object_get_array_member (root, "oscales");
-  if (data == NULL || os == NULL)
-    goto bad;
-  *input_scale = json_object_get_double_member_with_default (data, "scale", 1);
-  *input_precision = (int) json_object_get_int_member_with_default (data, "target_bit", 8);
-  *oscales = g_array_new (FALSE, FALSE, sizeof (double));
-  for (guint i = 0; i < json_array_get_length (os); i++)
-    {
-      double d = json_array_get_double_element (os, i);
-      g_array_append_val (*oscales, d);
-    }
-  if (input_shape)
-    {
-      *input_shape = (MrtShape){ 0 };
-      shape = json_object_has_member (root, "input_shapes") ? json_object_get_array_member (root, "input_shapes") : NULL;
-      for (guint i = 0; shape && i < json_array_get_length (shape) && i < MRT_MAX_NDIM; i++)
-        input_shape->dim[input_shape->ndim++] = json_array_get_int_element (shape, i);
-    }
-  return TRUE;
-
-bad:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "%s: expected one JSON object with inputs_ext, oscales and input_shapes", path);
-  return FALSE;
+  return mrt_parse_cvm_ext (text, len, path, oscales, input_scale, input_precision, input_shape, error);
 }

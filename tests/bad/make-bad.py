@@ -209,6 +209,27 @@ case(S, 'name-length-huge', 'truncated file', u64(LIST_MAGIC) + u64(0) + u64(1) 
 case(S, 'count-huge', 'truncated file', u64(LIST_MAGIC) + u64(0) + u64(1 << 40) + b'\0' * 16)
 case(S, 'wrong-shape', 'tbl', cvm_list([b'tbl'], [cvm_array([5])]))
 
+# ---- CVM ext (mrt_parse_cvm_ext: the ext file of an exported folder) ------
+
+S = 'cvm-ext'
+EXT = '{"inputs_ext": {"data": {"scale": 127.0, "target_bit": 8}}, "oscales": [3.5], "input_shapes": [1, 1, 28, 28]}'
+case(S, 'empty', 'not a JSON object', b'')
+case(S, 'array-root', 'not a JSON object', '[1, 2]')
+case(S, 'no-inputs-ext', 'no "inputs_ext" object', sub(EXT, '"inputs_ext"', '"inputs"'))
+case(S, 'inputs-ext-number', 'no "inputs_ext" object', '{"inputs_ext": 5, "oscales": []}')
+case(S, 'data-array', '"inputs_ext"."data" object', sub(EXT, '{"scale": 127.0, "target_bit": 8}', '[127]'))
+case(S, 'scale-string', 'input "scale"', sub(EXT, '127.0', '"127"'))
+case(S, 'scale-zero', 'input "scale"', sub(EXT, '127.0', '0'))
+case(S, 'target-bit-fraction', '"target_bit"', sub(EXT, '"target_bit": 8', '"target_bit": 8.5'))
+case(S, 'target-bit-huge', '"target_bit"', sub(EXT, '"target_bit": 8', '"target_bit": 1e300'))
+case(S, 'oscales-object', 'no "oscales" array', sub(EXT, '[3.5]', '{"a": 1}'))
+case(S, 'oscale-null', '"oscales" entry 1', sub(EXT, '[3.5]', '[3.5, null]'))
+case(S, 'oscale-negative', '"oscales" entry 0', sub(EXT, '[3.5]', '[-2]'))
+case(S, 'shapes-string', '"input_shapes" that is not an array', sub(EXT, '[1, 1, 28, 28]', '"1,1,28,28"'))
+case(S, 'shape-entry-float', '"input_shapes" entry', sub(EXT, '[1, 1, 28, 28]', '[1, 1.5]'))
+case(S, 'shape-too-many-dims', 'more "input_shapes" dimensions', sub(EXT, '[1, 1, 28, 28]', '[' + ', '.join(['1'] * 40) + ']'))
+case(S, 'deep-nesting', 'nested too deeply', '{"oscales": ' + '[' * 100000 + ']' * 100000 + '}')
+
 # ---- .npy (mrt_npy_load) ---------------------------------------------------
 
 S = 'npy'

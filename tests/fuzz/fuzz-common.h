@@ -30,6 +30,18 @@ fuzz_setup (void)
   g_setenv ("OPENBLAS_NUM_THREADS", "1", FALSE);
 }
 
+/* Every harness includes this header once, so it defines the entry point
+ * libFuzzer calls before the first input (replay.c, linked with a harness,
+ * only calls it). */
+#ifndef FUZZ_REPLAY
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  fuzz_setup ();
+  return 0;
+}
+#endif
+
 G_GNUC_NORETURN static inline void
 fuzz_fail (const char *what, const char *detail)
 {

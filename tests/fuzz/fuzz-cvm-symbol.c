@@ -7,13 +7,6 @@
 #define FNAME "fuzz-symbol"
 
 int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_setup ();
-  return 0;
-}
-
-int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   GError *error = NULL;

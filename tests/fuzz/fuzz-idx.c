@@ -14,13 +14,6 @@
 static const char *const files[] = { "t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte.gz",
                                      "t10k-labels-idx1-ubyte", "t10k-labels-idx1-ubyte.gz" };
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_setup ();
-  return 0;
-}
-
 static GBytes *
 gzip (const uint8_t *data, size_t size)
 {

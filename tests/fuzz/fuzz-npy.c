@@ -7,13 +7,6 @@
 
 #define FNAME "fuzz.npy"
 
-int
-LLVMFuzzerInitialize (int *argc, char ***argv)
-{
-  fuzz_setup ();
-  return 0;
-}
-
 /* Opens the npy dataset in the scratch directory and reads every batch. */
 static void
 read_dataset (const MrtShape *input)

@@ -3,6 +3,7 @@
  * sorted order; README*, *.md and *.expect skipped) is passed once to
  * LLVMFuzzerTestOneInput. Used by the test suite with the seed corpora and
  * crash regressions of tests/fuzz/<reader>/, under gcc and ASan/UBSan. */
+#define FUZZ_REPLAY
 #include "fuzz-common.h"
 
 static gint
