@@ -173,6 +173,11 @@ static const ConvCase conv_cases[] = {
   { "/conv/chunked-batch5", 5, 16, 37, 37, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
   { "/conv/many-images-per-gemm", 7, 4, 6, 5, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
   { "/conv/banded-rows", 2, 16, 64, 64, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  /* per-thread (image, row band) tasks, groups, a last band of one row */
+  { "/conv/banded-tasks-groups", 2, 32, 41, 40, 32, 3, 3, 1, 1, 1, 1, 1, 1, 2, FALSE },
+  /* too wide for a single-threaded band: multi-image chunks and the reorder copy */
+  { "/conv/chunked-64ch", 3, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  { "/conv/chunked-64ch-stride2", 3, 32, 15, 16, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, TRUE },
   { "/conv/banded-rows-stride2", 1, 16, 131, 129, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, TRUE },
   { "/conv/kernel-equals-input", 2, 3, 5, 5, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1, FALSE },
   { "/conv/pad-larger-than-kernel", 1, 2, 4, 4, 3, 3, 3, 2, 2, 4, 4, 1, 1, 1, FALSE },

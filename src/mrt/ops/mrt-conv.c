@@ -1,4 +1,4 @@
-/* mrt-conv.c: convolution (im2col + sgemm, direct depthwise) and pooling kernels. */
+/* mrt-conv.c: convolution (im2col + sgemm: per-thread row bands or multi-image chunks; direct depthwise) and pooling kernels. */
 #include "mrt-conv.h"
 
 #include <cblas.h>
@@ -424,13 +424,66 @@ sgemm (gint64 m, gint64 n, gint64 k, const float *a, gint64 lda, const float *b,
                (int) ldb, 0.0f, c, (int) ldc);
 }
 
+/* OpenBLAS runs a GEMM of at most this many multiply-adds on the calling
+ * thread (interface/gemm.c: SMP_THRESHOLD_MIN x GEMM_MULTITHREAD_THRESHOLD,
+ * 65536 x 4 in Debian's build), so such calls can run side by side on our
+ * own threads without competing for OpenBLAS's. */
+#define BLAS_SINGLE_THREAD_MACS (G_GINT64_CONSTANT (1) << 18)
+#define BANDED_MIN_COLS 32
+
+typedef struct {
+  const MrtConvGeom *g;
+  const float *in, *weight, *bias;
+  float *out;
+  gint64 band;     /* output rows per task */
+  gint64 n_bands;  /* tasks per image */
+  gint failed;     /* set when a task could not allocate its buffer */
+} Banded;
+
+/* Tasks of (image, band of output rows), each on one thread: unfold into a
+ * private buffer that stays in cache, one single-threaded sgemm straight
+ * into the NCHW output (no reorder copy), bias. Both cores then compute
+ * all the time, with none of the phases of the chunked path (unfold on our
+ * threads, sgemm on OpenBLAS's, reorder) and their thread hand-offs. */
+static void
+banded_tasks (gpointer data, gint64 t0, gint64 t1)
+{
+  Banded *job = data;
+  const MrtConvGeom *g = job->g;
+  gint64 cg = g->c / g->groups, fg = g->f / g->groups;
+  gint64 k = cg * g->kh * g->kw, p = g->oh * g->ow, hw = g->h * g->w;
+  float *col = g_try_malloc (sizeof (float) * k * job->band * g->ow);
+
+  if (col == NULL)
+    {
+      g_atomic_int_set (&job->failed, TRUE);
+      return;
+    }
+  for (gint64 t = t0; t < t1; t++)
+    {
+      gint64 n = t / job->n_bands, ya = t % job->n_bands * job->band, yb = MIN (ya + job->band, g->oh);
+      gint64 nc = (yb - ya) * g->ow;
+      for (gint64 grp = 0; grp < g->groups; grp++)
+        {
+          Im2col unfold = { g, job->in + (n * g->c + grp * cg) * hw, 1, ya, yb, col, nc };
+          float *o = job->out + (n * g->f + grp * fg) * p;
+          im2col_rows (&unfold, 0, k);
+          sgemm (fg, nc, k, job->weight + grp * fg * k, k, col, nc, o + ya * g->ow, p);
+          if (job->bias)
+            for (gint64 fo = 0; fo < fg; fo++)
+              add_const (o + fo * p + ya * g->ow, o + fo * p + ya * g->ow, job->bias[grp * fg + fo], nc);
+        }
+    }
+  g_free (col);
+}
+
 gboolean
 mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const float *bias, float *out,
             GError **error)
 {
   gint64 cg = g->c / g->groups, fg = g->f / g->groups;
   gint64 k = cg * g->kh * g->kw, p = g->oh * g->ow, hw = g->h * g->w;
-  gint64 chunk, band, cols;
+  gint64 chunk, band, cols, rows;
   g_autofree float *col = NULL, *tmp = NULL;
 
   if (g->groups == g->c && g->f % g->c == 0)
@@ -453,6 +506,24 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
             if (bias)
               add_bias (o, bias + grp * fg, fg, p);
           }
+      return TRUE;
+    }
+
+  /* Banded when a band of at least BANDED_MIN_COLS output pixels fits one
+   * single-threaded OpenBLAS call; narrower products lose more to sgemm's
+   * per-call cost than they gain, and wider ones need OpenBLAS's threads. */
+  rows = MIN (BLAS_SINGLE_THREAD_MACS / MAX (fg * k * g->ow, 1), g->oh);
+  if (g->n * g->groups > 1 && rows >= 1 && rows * g->ow >= MIN (BANDED_MIN_COLS, p))
+    {
+      Banded job = { g, in, weight, bias, out, rows, (g->oh + rows - 1) / rows, FALSE };
+      parallel_for (g->n * job.n_bands, g->n * (k + g->f) * p, banded_tasks, &job);
+      if (job.failed)
+        {
+          g_set_error (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_EXEC,
+                       "out of memory for the convolution buffer (%" G_GINT64_FORMAT " bytes)",
+                       (gint64) sizeof (float) * k * rows * g->ow);
+          return FALSE;
+        }
       return TRUE;
     }
 
