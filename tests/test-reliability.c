@@ -9,7 +9,9 @@
  *    cancelled before it starts, at each of its progress reports, and from
  *    another thread after a range of delays; a cancelled run returns NULL
  *    with G_IO_ERROR_CANCELLED and leaves its input state exactly as it was
- *    (same pointers, same values), and the next run succeeds.
+ *    (same pointers, same values), and the next run succeeds. An export
+ *    cancelled from another thread at 30 delays either finishes or leaves
+ *    the previous folder byte for byte and no temporary folder.
  *
  * All pseudo-random choices come from fixed seeds. */
 #include <errno.h>
@@ -237,7 +239,7 @@ export_one (ExportJob *job, guint which, GError **error)
   g_autofree char *dump = g_build_filename (tmpdir, "out", NULL);
   return mrt_export_cvm (job->state->final, job->state->oscales, job->state->input_scale,
                          job->state->input_precision, &job->config->input_shape, job->samples[which], dump,
-                         job->config->model_name, &dir, &gas, error);
+                         job->config->model_name, &dir, &gas, NULL, error);
 }
 
 /* The child: exports B, A, B, A, … until it is killed. */
@@ -536,6 +538,94 @@ cancel_later (gpointer data)
   return NULL;
 }
 
+/* No hidden temporary folder of an export is left in dir. */
+static void
+assert_no_temporaries (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)))
+    if (g_str_has_prefix (name, ".tiny_cvm."))
+      g_error ("a cancelled or finished export left %s/%s behind", dir, name);
+}
+
+/* An export cancelled at any moment either finishes (the new folder) or
+ * fails with G_IO_ERROR_CANCELLED leaving the previous folder, byte for
+ * byte, and no temporary folder. */
+static void
+test_export_cancelled (void)
+{
+  g_autoptr (MrtConfig) c = fixture_config (FALSE);
+  g_autoptr (GRand) r = g_rand_new_with_seed (11);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *target = g_build_filename (tmpdir, "out", "tiny_cvm", NULL);
+  g_autofree char *outdir = g_build_filename (tmpdir, "out", NULL);
+  ExportJob job = { run_until (c, MRT_STAGE_MERGE_MODEL), c, { NULL, NULL } };
+  GBytes *a[4] = { NULL }, *b[4] = { NULL };
+  guint cancelled = 0, finished = 0;
+  gint64 t0;
+  gulong took;
+
+  for (guint k = 0; k < 2; k++)
+    {
+      MrtShape s = mrt_shape_make (4, (gint64) 1, (gint64) 1, (gint64) 6, (gint64) 6);
+      job.samples[k] = uniform (r, s, 0, 1);
+    }
+  t0 = g_get_monotonic_time ();
+  g_assert_true (export_one (&job, 0, &error));
+  took = (gulong) (g_get_monotonic_time () - t0);
+  read_export (target, a);
+  g_assert_true (export_one (&job, 1, &error));
+  read_export (target, b);
+  g_assert_false (same_export (a, b));
+
+  for (guint it = 0; it <= 30; it++)
+    {
+      g_autofree char *dir = NULL;
+      g_autofree char *dump = g_build_filename (tmpdir, "out", NULL);
+      Canceller k = { g_cancellable_new (), took * it / 25 };
+      GBytes *now[4] = { NULL };
+      GThread *t = NULL;
+      gboolean ok;
+
+      if (it == 0)
+        g_cancellable_cancel (k.cancellable); /* before it starts */
+      else
+        t = g_thread_new ("canceller", cancel_later, &k);
+      ok = mrt_export_cvm (job.state->final, job.state->oscales, job.state->input_scale, job.state->input_precision,
+                           &c->input_shape, job.samples[0], dump, c->model_name, &dir, NULL, k.cancellable, &error);
+      if (t)
+        g_thread_join (t);
+      read_export (target, now);
+      if (ok)
+        {
+          g_assert_no_error (error);
+          g_assert_true (same_export (now, a));
+          finished++;
+          /* back to B for the next round */
+          g_assert_true (export_one (&job, 1, &error));
+        }
+      else
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_clear_error (&error);
+          g_assert_true (same_export (now, b));
+          cancelled++;
+        }
+      assert_no_temporaries (outdir);
+      clear_export (now);
+      g_object_unref (k.cancellable);
+    }
+  g_test_message ("export of %lu µs cancelled at 31 delays: %u cancelled, %u finished", took, cancelled, finished);
+  g_assert_cmpuint (cancelled, >=, 1);
+  clear_export (a);
+  clear_export (b);
+  mrt_tensor_unref (job.samples[0]);
+  mrt_tensor_unref (job.samples[1]);
+  mrt_state_unref (job.state);
+}
+
 static void
 cancel_every_stage (gboolean split)
 {
@@ -657,6 +747,7 @@ main (int argc, char **argv)
   write_fixture ();
   g_test_add_func ("/reliability/export-killed", test_export_killed);
   g_test_add_func ("/reliability/writes-killed", test_writes_killed);
+  g_test_add_func ("/reliability/export-cancelled", test_export_cancelled);
   g_test_add_func ("/reliability/cancel/plain", test_cancel_plain);
   g_test_add_func ("/reliability/cancel/split", test_cancel_split);
   ret = g_test_run ();

@@ -119,7 +119,7 @@ refused_lint (MrtCvmLintKind kind)
 gboolean
 mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int input_precision,
                 const MrtShape *input_shape, MrtTensor *sample, const char *dump_dir, const char *model_name,
-                char **out_dir, guint64 *out_gas, GError **error)
+                char **out_dir, guint64 *out_gas, GCancellable *cancellable, GError **error)
 {
   g_autoptr (MrtModel) cvm = NULL;
   g_autofree char *json = NULL, *ext = NULL, *target = NULL, *tmpl = NULL, *tmp = NULL;
@@ -130,7 +130,7 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
   MrtCvmReport report = { 0 };
   gboolean ok;
 
-  if (!(cvm = mrt_to_cvm (final, &sample->shape, error)))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !(cvm = mrt_to_cvm (final, &sample->shape, error)))
     return FALSE;
   if (!mrt_cvm_check (cvm, &report, error))
     {
@@ -145,7 +145,8 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
         mrt_cvm_report_clear (&report);
         return FALSE;
       }
-  if (!(json = mrt_cvm_symbol_to_json (cvm, NULL, error)) || !(params = mrt_cvm_params_to_bytes (cvm, error)))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !(json = mrt_cvm_symbol_to_json (cvm, NULL, error)) || !(params = mrt_cvm_params_to_bytes (cvm, error)))
     {
       mrt_cvm_report_clear (&report);
       return FALSE;
@@ -178,8 +179,9 @@ mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int 
       if (!ok)
         g_prefix_error (error, "the written model does not load back: ");
     }
+  /* a cancel is honoured up to the swap, which is the point of no return */
   if (ok)
-    ok = swap_into_place (tmp, target, error);
+    ok = !g_cancellable_set_error_if_cancelled (cancellable, error) && swap_into_place (tmp, target, error);
   if (!ok)
     remove_tree (tmp);
   if (ok)

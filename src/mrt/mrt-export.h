@@ -7,10 +7,13 @@
 
 G_BEGIN_DECLS
 
-/* sample: one float batch at the compile batch size (quantized into data.npy). */
+/* sample: one float batch at the compile batch size (quantized into data.npy).
+ * A cancel is honoured until the finished folder is swapped into place
+ * (G_IO_ERROR_CANCELLED; the previous export and no temporary folder stay). */
 gboolean mrt_export_cvm (MrtModel *final, const GArray *oscales, double input_scale, int input_precision,
                          const MrtShape *input_shape_with_minus1, MrtTensor *sample, const char *dump_dir,
-                         const char *model_name, char **out_dir, guint64 *out_gas, GError **error);
+                         const char *model_name, char **out_dir, guint64 *out_gas, GCancellable *cancellable,
+                         GError **error);
 
 /* Parses the text of an exported folder's `ext` (what names it in errors).
  * Every member is type-checked: a wrong type is a GError, never a critical. */

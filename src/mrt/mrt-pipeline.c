@@ -447,12 +447,9 @@ stage_compile (MrtState *in, const MrtConfig *c, const MrtProgress *p, GError **
         g_set_error (error, MRT_PIPELINE_ERROR, MRT_PIPELINE_ERROR_ORDER, "dataset %s is empty", c->dataset);
       return NULL;
     }
-  /* the last point where a cancel can still leave the previous export in
-   * place (the export itself is atomic, not interruptible) */
-  if (mrt_progress_cancelled (p, error))
-    return NULL;
+  /* the export honours a cancel until it swaps the new folder into place */
   if (!mrt_export_cvm (in->final, in->oscales, in->input_scale, in->input_precision, &c->input_shape, sample,
-                       dump_dir, c->model_name, &s->export_dir, &s->gas, error))
+                       dump_dir, c->model_name, &s->export_dir, &s->gas, p ? p->cancellable : NULL, error))
     return NULL;
   mrt_progress_report (p, 1, "Exported");
   return g_steal_pointer (&s);
