@@ -14,6 +14,11 @@
  * Activations: every tensor of one float forward pass at the evaluation
  * batch size (the input included), 4 bytes per value.
  *
+ * Calibration: CALIBRATION's work on 16 batches of 64 test images (the
+ * forward passes plus every node's statistics: absmax, mean, std and the
+ * 4096-bin histogram), against the same forward passes alone, alternated,
+ * best of three each. The ratio shows what the statistics add.
+ *
  * Output: rows for bench/run's table (see bench-int8.c); --header adds the
  * header. Usage: bench-eval [--config fashion_cnn.ini] [--header] [--repeat N] */
 #include <stdio.h>
@@ -124,6 +129,70 @@ float_only (const MrtState *s, const MrtConfig *c)
   return (g_get_monotonic_time () - t0) / 1e6;
 }
 
+#define CAL_BATCHES 16
+#define CAL_BATCH 64
+
+/* CAL_BATCHES batches of CAL_BATCH test images */
+static GPtrArray *
+calibration_batches (const MrtConfig *c)
+{
+  g_autoptr (GError) error = NULL;
+  MrtShape shape = c->input_shape;
+  g_autoptr (MrtDataset) ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, &error);
+  GPtrArray *batches = g_ptr_array_new_with_free_func ((GDestroyNotify) mrt_tensor_unref);
+  if (ds == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 0; i < CAL_BATCHES; i++)
+    {
+      MrtTensor *x = NULL, *labels = NULL;
+      if (!mrt_dataset_next (ds, CAL_BATCH, &x, &labels, &error))
+        g_error ("calibration batches: %s", error ? error->message : "dataset too small");
+      g_ptr_array_add (batches, x);
+      mrt_tensor_unref (labels);
+    }
+  return batches;
+}
+
+static double
+calibrate_once (MrtModel *m, GPtrArray *batches, gboolean stats)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  if (stats)
+    {
+      g_autoptr (MrtCalibration) cal = mrt_calibrate (m, batches, MRT_CALIB_ABSMAX, 0, 99.99, NULL, &error);
+      if (cal == NULL)
+        g_error ("calibration: %s", error->message);
+    }
+  else
+    for (guint i = 0; i < batches->len; i++)
+      {
+        g_autoptr (MrtTensor) y = mrt_model_forward1 (m, g_ptr_array_index (batches, i), &error);
+        if (y == NULL)
+          g_error ("forward: %s", error->message);
+      }
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+static void
+calibration_rows (const MrtState *s, const MrtConfig *c, const char *name)
+{
+  g_autoptr (GPtrArray) batches = calibration_batches (c);
+  MrtModel *m = mrt_state_quant_input (s);
+  double t_cal = G_MAXDOUBLE, t_fwd = G_MAXDOUBLE;
+  char figure[160], value[96], bvalue[96];
+  for (int r = 0; r < 3; r++)
+    {
+      t_cal = MIN (t_cal, calibrate_once (m, batches, TRUE));
+      t_fwd = MIN (t_fwd, calibrate_once (m, batches, FALSE));
+    }
+  g_snprintf (figure, sizeof figure, "%s CALIBRATION, %d batches of %d (forward + statistics of every node)", name,
+              CAL_BATCHES, CAL_BATCH);
+  g_snprintf (value, sizeof value, "%.3f s", t_cal);
+  g_snprintf (bvalue, sizeof bvalue, "%.3f s", t_fwd);
+  row (figure, value, "the same forward passes without statistics", bvalue, t_fwd / t_cal);
+}
+
 static guint64
 activation_bytes (const MrtModel *m, const MrtShape *input)
 {
@@ -147,7 +216,7 @@ int
 main (int argc, char **argv)
 {
   const char *ini = g_getenv ("MRT_SAMPLE_INI");
-  gboolean header = FALSE;
+  gboolean header = FALSE, calibration_only = FALSE;
   int repeat = 1;
   g_autoptr (GError) error = NULL;
   MrtConfig *c;
@@ -167,9 +236,12 @@ main (int argc, char **argv)
       repeat = MAX (atoi (argv[++i]), 1);
     else if (strcmp (argv[i], "--header") == 0)
       header = TRUE;
+    else if (strcmp (argv[i], "--calibration-only") == 0)
+      calibration_only = TRUE;
     else
       {
-        fprintf (stderr, "usage: %s [--config fashion_cnn.ini] [--header] [--repeat N]\n", argv[0]);
+        fprintf (stderr, "usage: %s [--config fashion_cnn.ini] [--header] [--repeat N] [--calibration-only]\n",
+                 argv[0]);
         return 2;
       }
   if (ini == NULL)
@@ -184,6 +256,12 @@ main (int argc, char **argv)
   name = g_path_get_basename (ini);
   s = quantize (c);
 
+  if (calibration_only)
+    {
+      calibration_rows (s, c, name);
+      mrt_config_free (c);
+      return 0;
+    }
   /* memory first, on a fresh heap: the overlapped evaluation */
   rss0 = status_kb ("VmRSS");
   peak_ok = reset_peak ();
@@ -203,6 +281,8 @@ main (int argc, char **argv)
   row (figure, value, "same, float then quantized per batch (MRT_EVAL_SERIAL=1)", bvalue, t_ser / t_par);
   g_snprintf (bvalue, sizeof bvalue, "%.2f s", t_float);
   row (figure, value, "the float model alone over the same batches", bvalue, t_float / t_par);
+
+  calibration_rows (s, c, name);
 
   mrt_model_param_stats (s->original, &n_params, &pf);
   mrt_model_param_stats (s->final, &n_params, &pq);

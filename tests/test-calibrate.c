@@ -60,6 +60,56 @@ test_absmax_and_stats (void)
   g_assert_cmpint (s->count, ==, 6);
 }
 
+/* A tensor of many chunks (the statistics are folded on every thread,
+ * chunk by chunk, then combined): mean, std, absmax and the histogram
+ * match a plain one-thread computation. An offset mean makes a naive
+ * sum-of-squares formula visibly wrong, so the combination is tested. */
+static void
+test_stats_many_chunks (void)
+{
+  g_autoptr (MrtModel) m = relu_model ();
+  const gint64 n = 200003; /* 12 full chunks and a ragged one */
+  MrtShape shape = mrt_shape_make (2, (gint64) 1, n);
+  g_autoptr (MrtTensor) x = mrt_tensor_new (MRT_DTYPE_F32, &shape);
+  g_autoptr (GPtrArray) batches = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MrtCalibration) cal = NULL;
+  g_autoptr (GRand) r = g_rand_new_with_seed (3);
+  g_autofree guint64 *bins = g_new0 (guint64, MRT_HIST_BINS);
+  const MrtNodeStats *s;
+  double sum = 0, var = 0, mean, absmax = 0, range;
+  float *d = mrt_tensor_f32 (x);
+
+  for (gint64 i = 0; i < n; i++)
+    {
+      d[i] = (float) (1000.0 + g_rand_double_range (r, -3, 3) * (i % 7 == 0 ? 4 : 1));
+      sum += d[i];
+      absmax = MAX (absmax, fabs (d[i]));
+    }
+  mean = sum / n;
+  for (gint64 i = 0; i < n; i++)
+    var += (d[i] - mean) * (d[i] - mean);
+  g_ptr_array_add (batches, x);
+  cal = mrt_calibrate (m, batches, MRT_CALIB_ABSMAX, 0, 99.99, NULL, &error);
+  g_assert_no_error (error);
+  s = mrt_calibration_get_stats (cal, "data");
+  g_assert_cmpfloat (s->absmax, ==, absmax);
+  g_assert_cmpfloat_with_epsilon (s->mean, mean, 1e-9 * fabs (mean));
+  g_assert_cmpfloat_with_epsilon (s->std, sqrt (var / n), 1e-9 * sqrt (var / n));
+  g_assert_cmpint (s->count, ==, n);
+  /* every value in the bin a direct computation gives */
+  range = s->range;
+  g_assert_cmpfloat (range, >=, absmax);
+  for (gint64 i = 0; i < n; i++)
+    {
+      double pos = (d[i] + range) * (MRT_HIST_BINS / (2 * range));
+      bins[CLAMP ((int) pos, 0, MRT_HIST_BINS - 1)]++;
+    }
+  for (int b = 0; b < MRT_HIST_BINS; b++)
+    if (bins[b] != s->bins[b])
+      g_error ("bin %d holds %" G_GUINT64_FORMAT " values, expected %" G_GUINT64_FORMAT, b, s->bins[b], bins[b]);
+}
+
 /* Upstream keeps the last batch only; we keep the maximum. */
 static void
 test_batches_aggregate_by_max (void)
@@ -158,6 +208,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/calibrate/lambda-rule", test_lambda_rule);
   g_test_add_func ("/calibrate/absmax-and-stats", test_absmax_and_stats);
+  g_test_add_func ("/calibrate/stats-many-chunks", test_stats_many_chunks);
   g_test_add_func ("/calibrate/batches-aggregate-by-max", test_batches_aggregate_by_max);
   g_test_add_func ("/calibrate/kl-differs-from-absmax", test_kl_differs_from_absmax);
   g_test_add_func ("/calibrate/cancel", test_cancel);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mrt-model.h"
+#include "mrt-parallel.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -21,125 +22,6 @@
 #define COL_BUDGET (G_GINT64_CONSTANT (1) << 18)
 #define MIN_GEMM_COLS 1024
 #define MIN_GEMM_MACS (G_GINT64_CONSTANT (1) << 22)
-
-/* ---- a small parallel-for ----
- * sgemm runs on OpenBLAS's threads; the copies around it (im2col, scatter)
- * and the direct kernels would otherwise run on one core and, on a 2-core
- * machine, cost as much as the sgemm itself. */
-
-typedef void (*RangeFunc) (gpointer data, gint64 begin, gint64 end);
-
-/* Heap-allocated and shared: a helper the scheduler starts late may find
- * every part taken and the caller gone; it then only drops its reference.
- * The hand-offs go through atomics (ready, done) rather than only through
- * GLib's mutex and queue: those are futex-based, invisible to
- * ThreadSanitizer, which would otherwise report every result as a race. */
-typedef struct {
-  gint ref; /* g_atomic_int_*, which compile inline where the sanitizer sees them */
-  RangeFunc func;
-  gpointer data;
-  gint64 n;
-  gint parts, ready, next, done;
-  GMutex lock; /* only for sleeping on cond until done == parts */
-  GCond cond;
-} ParallelJob;
-
-static void
-job_unref (ParallelJob *job)
-{
-  if (g_atomic_int_dec_and_test (&job->ref))
-    {
-      g_mutex_clear (&job->lock);
-      g_cond_clear (&job->cond);
-      g_free (job);
-    }
-}
-
-static void
-run_parts (ParallelJob *job)
-{
-  gint part;
-  (void) g_atomic_int_get (&job->ready); /* pairs with the set before the push */
-  while ((part = g_atomic_int_add (&job->next, 1)) < job->parts)
-    {
-      job->func (job->data, job->n * part / job->parts, job->n * (part + 1) / job->parts);
-      if (g_atomic_int_add (&job->done, 1) + 1 == job->parts)
-        {
-          g_mutex_lock (&job->lock);
-          g_cond_signal (&job->cond);
-          g_mutex_unlock (&job->lock);
-        }
-    }
-}
-
-static void
-pool_worker (gpointer task, gpointer unused)
-{
-  run_parts (task);
-  job_unref (task);
-}
-
-static GThreadPool *
-worker_pool (guint *n_threads)
-{
-  static GThreadPool *pool;
-  static guint threads;
-  static gsize once;
-  if (g_once_init_enter (&once))
-    {
-      /* as many threads as OpenBLAS, so OPENBLAS_NUM_THREADS caps both */
-      threads = (guint) MAX (openblas_get_num_threads (), 1);
-      if (threads > 1)
-        pool = g_thread_pool_new (pool_worker, NULL, (gint) threads - 1, FALSE, NULL);
-      g_once_init_leave (&once, 1);
-    }
-  *n_threads = pool ? threads : 1;
-  return pool;
-}
-
-/* Below this many floats of work a job runs on the caller: waking a helper
- * costs more than it saves. */
-#define PARALLEL_MIN_WORK (G_GINT64_CONSTANT (1) << 15)
-
-/* Calls func over [0, n) split in ranges, on the caller and the pool; work
- * estimates the floats touched. The caller takes parts too, so a busy pool
- * slows a job but cannot stall it. */
-static void
-parallel_for (gint64 n, gint64 work, RangeFunc func, gpointer data)
-{
-  guint threads;
-  GThreadPool *pool = worker_pool (&threads);
-  ParallelJob *job;
-  gint helpers;
-
-  if (pool == NULL || n < 2 || work < PARALLEL_MIN_WORK)
-    {
-      if (n > 0)
-        func (data, 0, n);
-      return;
-    }
-  job = g_new0 (ParallelJob, 1);
-  job->ref = 1;
-  job->func = func;
-  job->data = data;
-  job->n = n;
-  job->parts = (gint) MIN (n, (gint64) threads * 4);
-  g_mutex_init (&job->lock);
-  g_cond_init (&job->cond);
-  g_atomic_int_set (&job->ready, 1);
-  helpers = (gint) MIN ((gint64) threads - 1, job->parts - 1);
-  for (gint i = 0; i < helpers; i++)
-    {
-      g_atomic_int_inc (&job->ref);
-      g_thread_pool_push (pool, job, NULL);
-    }
-  run_parts (job);
-  g_mutex_lock (&job->lock);
-  while (g_atomic_int_get (&job->done) < job->parts)
-    g_cond_wait (&job->cond, &job->lock);
-  g_mutex_unlock (&job->lock);
-  job_unref (job);
-}
 
 /* ---- vector helpers ----
  * The build uses -O2, where GCC only vectorises loops it needs no runtime
@@ -489,7 +371,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
   if (g->groups == g->c && g->f % g->c == 0)
     {
       Direct job = { g, in, weight, bias, out };
-      parallel_for (g->n * g->f, g->n * g->f * p * g->kh * g->kw, depthwise_planes, &job);
+      mrt_parallel_for (g->n * g->f, g->n * g->f * p * g->kh * g->kw, depthwise_planes, &job);
       return TRUE;
     }
 
@@ -516,7 +398,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
   if (g->n * g->groups > 1 && rows >= 1 && rows * g->ow >= MIN (BANDED_MIN_COLS, p))
     {
       Banded job = { g, in, weight, bias, out, rows, (g->oh + rows - 1) / rows, FALSE };
-      parallel_for (g->n * job.n_bands, g->n * (k + g->f) * p, banded_tasks, &job);
+      mrt_parallel_for (g->n * job.n_bands, g->n * (k + g->f) * p, banded_tasks, &job);
       if (job.failed)
         {
           g_set_error (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_EXEC,
@@ -556,7 +438,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
             {
               gint64 yb = MIN (ya + band, g->oh), nc = (yb - ya) * g->ow;
               Im2col job = { g, x, 1, ya, yb, col, nc };
-              parallel_for (k, k * nc, im2col_rows, &job);
+              mrt_parallel_for (k, k * nc, im2col_rows, &job);
               sgemm (fg, nc, k, w, k, col, nc, o + ya * g->ow, p);
             }
           if (bias)
@@ -572,13 +454,13 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
             gint64 nb = MIN (chunk, g->n - n0), reorder = has_prev ? prev.nb * fg : 0;
             Im2col job = { g, in + (n0 * g->c + grp * cg) * hw, nb, 0, g->oh, col, nb * p };
             Step st = { &job, has_prev ? &prev : NULL, k };
-            parallel_for (k + reorder, (k * nb + reorder) * p, step_parts, &st);
+            mrt_parallel_for (k + reorder, (k * nb + reorder) * p, step_parts, &st);
             sgemm (fg, nb * p, k, weight + grp * fg * k, k, col, nb * p, tmp, nb * p);
             prev = (Scatter){ tmp, bias ? bias + grp * fg : NULL, out + (n0 * g->f + grp * fg) * p, nb, fg, p,
                               nb * p, g->f * p };
             has_prev = TRUE;
           }
-      parallel_for (prev.nb * fg, prev.nb * fg * p, scatter_planes, &prev);
+      mrt_parallel_for (prev.nb * fg, prev.nb * fg * p, scatter_planes, &prev);
     }
   return TRUE;
 }
@@ -678,5 +560,5 @@ void
 mrt_pool2d (const MrtPoolGeom *g, const float *in, float *out)
 {
   PoolJob job = { g, in, out };
-  parallel_for (g->n * g->c, g->n * g->c * g->oh * g->ow * g->kh * g->kw, pool_planes, &job);
+  mrt_parallel_for (g->n * g->c, g->n * g->c * g->oh * g->ow * g->kh * g->kw, pool_planes, &job);
 }
