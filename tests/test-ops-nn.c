@@ -178,6 +178,9 @@ static const ConvCase conv_cases[] = {
   /* too wide for a single-threaded band: multi-image chunks and the reorder copy */
   { "/conv/chunked-64ch", 3, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
   { "/conv/chunked-64ch-stride2", 3, 32, 15, 16, 64, 3, 3, 2, 2, 1, 1, 1, 1, 1, TRUE },
+  /* one image too wide for a band task: the multi-threaded sgemm, whole and in bands of rows */
+  { "/conv/single-image-wide", 1, 64, 8, 8, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, FALSE },
+  { "/conv/single-image-row-bands", 1, 64, 48, 48, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, TRUE },
   { "/conv/banded-rows-stride2", 1, 16, 131, 129, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, TRUE },
   { "/conv/kernel-equals-input", 2, 3, 5, 5, 4, 5, 5, 1, 1, 0, 0, 1, 1, 1, FALSE },
   { "/conv/pad-larger-than-kernel", 1, 2, 4, 4, 3, 3, 3, 2, 2, 4, 4, 1, 1, 1, FALSE },

@@ -395,7 +395,7 @@ mrt_conv2d (const MrtConvGeom *g, const float *in, const float *weight, const fl
    * single-threaded OpenBLAS call; narrower products lose more to sgemm's
    * per-call cost than they gain, and wider ones need OpenBLAS's threads. */
   rows = MIN (BLAS_SINGLE_THREAD_MACS / MAX (fg * k * g->ow, 1), g->oh);
-  if (g->n * g->groups > 1 && rows >= 1 && rows * g->ow >= MIN (BANDED_MIN_COLS, p))
+  if (rows >= 1 && rows * g->ow >= MIN (BANDED_MIN_COLS, p) && g->n * ((g->oh + rows - 1) / rows) > 1)
     {
       Banded job = { g, in, weight, bias, out, rows, (g->oh + rows - 1) / rows, FALSE };
       mrt_parallel_for (g->n * job.n_bands, g->n * (k + g->f) * p, banded_tasks, &job);
