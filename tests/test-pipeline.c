@@ -254,6 +254,113 @@ test_async_and_cancel (void)
   g_main_loop_unref (d.loop);
 }
 
+/* Runs orig through every stage before EVALUATION. */
+static MrtState *
+quantized_state (MrtModel *orig, const MrtConfig *c)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) plan = mrt_pipeline_plan (c);
+  MrtState *s = mrt_state_new (orig);
+  for (guint i = 0; i < plan->len; i++)
+    {
+      MrtStage st = g_array_index (plan, MrtStage, i);
+      MrtState *next;
+      if (st >= MRT_STAGE_EVALUATION)
+        break;
+      next = mrt_stage_run (st, s, c, NULL, &error);
+      g_assert_no_error (error);
+      mrt_state_unref (s);
+      s = next;
+    }
+  return s;
+}
+
+static void
+assert_same_evaluation (const MrtEvaluation *a, const MrtEvaluation *b, gboolean quant_too)
+{
+  g_assert_cmpuint (a->samples, ==, b->samples);
+  g_assert_cmpfloat (a->float_top1, ==, b->float_top1);
+  g_assert_cmpfloat (a->float_top5, ==, b->float_top5);
+  g_assert_cmpuint (a->n_classes, ==, b->n_classes);
+  g_assert_cmpmem (a->class_total, a->n_classes * sizeof (guint64), b->class_total, b->n_classes * sizeof (guint64));
+  g_assert_cmpmem (a->class_float, a->n_classes * sizeof (guint64), b->class_float, b->n_classes * sizeof (guint64));
+  g_assert_cmpmem (a->running_float->data, a->running_float->len * sizeof (double), b->running_float->data,
+                   b->running_float->len * sizeof (double));
+  if (!quant_too)
+    return;
+  g_assert_cmpfloat (a->quant_top1, ==, b->quant_top1);
+  g_assert_cmpfloat (a->quant_top5, ==, b->quant_top5);
+  g_assert_cmpmem (a->class_quant, a->n_classes * sizeof (guint64), b->class_quant, b->n_classes * sizeof (guint64));
+  g_assert_cmpmem (a->running_quant->data, a->running_quant->len * sizeof (double), b->running_quant->data,
+                   b->running_quant->len * sizeof (double));
+}
+
+static MrtEvaluation *
+evaluate (const MrtState *s, const MrtConfig *c, gboolean cache)
+{
+  g_autoptr (GError) error = NULL;
+  MrtEvaluation *ev;
+  g_setenv ("MRT_EVAL_CACHE", cache ? "1" : "0", TRUE);
+  ev = mrt_evaluate (s, c, NULL, NULL, NULL, &error);
+  g_unsetenv ("MRT_EVAL_CACHE");
+  g_assert_no_error (error);
+  g_assert_nonnull (ev);
+  return ev;
+}
+
+/* Re-evaluating the same original model on the same batches reuses the
+ * float results, with figures identical to a full evaluation; after new
+ * thresholds only the quantized side changes; any other model or batch
+ * setting evaluates the float model again. */
+static void
+test_evaluation_reuses_float_results (void)
+{
+  g_autoptr (MrtConfig) c = config_with_start ("");
+  g_autoptr (MrtConfig) c2 = config_with_start ("");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MrtModel) orig = mrt_pipeline_load_original (c, &error);
+  g_autoptr (MrtModel) reloaded = mrt_pipeline_load_original (c, &error);
+  g_autoptr (MrtState) s = quantized_state (orig, c);
+  g_autoptr (MrtState) s_reloaded = quantized_state (reloaded, c);
+  g_autoptr (MrtState) s_tuned = NULL;
+  g_autoptr (MrtEvaluation) full = NULL, again = NULL, uncached = NULL, tuned = NULL, tuned_full = NULL;
+  g_autoptr (MrtEvaluation) other_model = NULL, other_iters = NULL;
+
+  mrt_evaluate_forget_float_results ();
+  full = evaluate (s, c, TRUE);
+  g_assert_false (full->float_reused);
+  again = evaluate (s, c, TRUE);
+  g_assert_true (again->float_reused);
+  assert_same_evaluation (full, again, TRUE);
+  uncached = evaluate (s, c, FALSE);
+  g_assert_false (uncached->float_reused);
+  assert_same_evaluation (full, uncached, TRUE);
+
+  /* new thresholds: a new quantized model of the same original */
+  {
+    g_autoptr (MrtIni) ini = fixture_ini ();
+    g_autoptr (MrtConfig) ct = NULL;
+    mrt_ini_set (ini, "QUANTIZATION", "Thresholds", "relu0: 0.5");
+    ct = mrt_config_from_ini (ini, tmpdir, &error);
+    g_assert_no_error (error);
+    s_tuned = quantized_state (orig, ct);
+  }
+  tuned = evaluate (s_tuned, c, TRUE);
+  g_assert_true (tuned->float_reused);
+  tuned_full = evaluate (s_tuned, c, FALSE);
+  assert_same_evaluation (tuned, tuned_full, TRUE);
+  assert_same_evaluation (full, tuned, FALSE);
+
+  /* another model object (reloaded from disk), other batches */
+  other_model = evaluate (s_reloaded, c, TRUE);
+  g_assert_false (other_model->float_reused);
+  c2->iter_num = 2;
+  other_iters = evaluate (s_reloaded, c2, TRUE);
+  g_assert_false (other_iters->float_reused);
+  g_assert_cmpuint (other_iters->samples, ==, 10);
+  mrt_evaluate_forget_float_results ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -265,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/missing-checkpoint", test_missing_checkpoint);
   g_test_add_func ("/pipeline/order-error-and-immutability", test_order_error_and_immutability);
   g_test_add_func ("/pipeline/async-and-cancel", test_async_and_cancel);
+  g_test_add_func ("/pipeline/evaluation-reuses-float-results", test_evaluation_reuses_float_results);
   r = g_test_run ();
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);

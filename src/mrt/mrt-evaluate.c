@@ -156,6 +156,139 @@ count_classes (MrtEvaluation *ev, const MrtTensor *scores, const MrtTensor *labe
     }
 }
 
+/* ---- the float model's verdicts, kept between evaluations ----
+ * The float model and the test set do not change while a user tunes
+ * thresholds and re-runs QUANTIZATION, MERGE_MODEL and EVALUATION, yet the
+ * float forward pass costs several times the integer one. Its per-sample
+ * verdicts (how many classes score above the label, and whether the label
+ * is the arg-max) are all accuracy needs, so the last complete evaluation's
+ * verdicts are kept, keyed by the original model (a reference is held, so
+ * the pointer cannot be reused) and every setting that decides the batches.
+ * MRT_EVAL_CACHE=0 turns this off (the benchmark's baseline). */
+typedef struct {
+  guint16 higher;    /* classes scoring strictly above the label, saturated */
+  guint8 label_best; /* the label is the first arg-max (count_classes' rule) */
+} Verdict;
+
+typedef struct {
+  gint ref;
+  MrtModel *original;
+  char *key;
+  guint n_classes;
+  GArray *verdicts; /* Verdict per sample, in dataset order */
+} FloatCache;
+
+static GMutex float_cache_lock;
+static FloatCache *float_cache; /* the last complete evaluation's */
+
+static void
+float_cache_unref (FloatCache *fc)
+{
+  if (fc && g_atomic_int_dec_and_test (&fc->ref))
+    {
+      mrt_model_unref (fc->original);
+      g_free (fc->key);
+      g_array_unref (fc->verdicts);
+      g_free (fc);
+    }
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FloatCache, float_cache_unref)
+
+static char *
+float_cache_key (const MrtConfig *c, gint64 n_samples)
+{
+  GString *k = g_string_new (NULL);
+  g_string_append_printf (k, "%s\n%s\n%d\n%d\n%" G_GINT64_FORMAT "\n", c->dataset, c->dataset_dir, c->eval_batch,
+                          c->iter_num, n_samples);
+  for (int i = 0; i < c->input_shape.ndim; i++)
+    g_string_append_printf (k, "%" G_GINT64_FORMAT ",", c->input_shape.dim[i]);
+  return g_string_free (k, FALSE);
+}
+
+/* The cached verdicts for this model and configuration, or NULL. */
+static FloatCache *
+float_cache_lookup (const MrtModel *original, const char *key)
+{
+  FloatCache *hit = NULL;
+  if (g_strcmp0 (g_getenv ("MRT_EVAL_CACHE"), "0") == 0)
+    return NULL;
+  g_mutex_lock (&float_cache_lock);
+  if (float_cache && float_cache->original == original && g_str_equal (float_cache->key, key))
+    {
+      hit = float_cache;
+      g_atomic_int_inc (&hit->ref);
+    }
+  g_mutex_unlock (&float_cache_lock);
+  return hit;
+}
+
+static void
+float_cache_store (MrtModel *original, char *key, guint n_classes, GArray *verdicts)
+{
+  FloatCache *fc = g_new0 (FloatCache, 1), *old;
+  fc->ref = 1;
+  fc->original = mrt_model_ref (original);
+  fc->key = key;
+  fc->n_classes = n_classes;
+  fc->verdicts = g_array_ref (verdicts);
+  g_mutex_lock (&float_cache_lock);
+  old = float_cache;
+  float_cache = fc;
+  g_mutex_unlock (&float_cache_lock);
+  float_cache_unref (old);
+}
+
+void
+mrt_evaluate_forget_float_results (void)
+{
+  FloatCache *old;
+  g_mutex_lock (&float_cache_lock);
+  old = float_cache;
+  float_cache = NULL;
+  g_mutex_unlock (&float_cache_lock);
+  float_cache_unref (old);
+}
+
+/* The verdicts of a batch of float scores (labels already checked by
+ * mrt_accuracy_update). */
+static void
+append_verdicts (GArray *verdicts, const MrtTensor *scores, const MrtTensor *labels)
+{
+  gint64 n = scores->shape.dim[0], c = n ? (gint64) scores->n / n : 0;
+  for (gint64 i = 0; i < n; i++)
+    {
+      gint64 label = (gint64) mrt_tensor_f32 (labels)[i], best = 0, higher = 0;
+      const float *row = mrt_tensor_f32 (scores) + i * c;
+      Verdict v;
+      for (gint64 j = 0; j < c; j++)
+        {
+          higher += row[j] > row[label];
+          if (row[j] > row[best])
+            best = j;
+        }
+      v.higher = (guint16) MIN (higher, G_MAXUINT16);
+      v.label_best = best == label;
+      g_array_append_val (verdicts, v);
+    }
+}
+
+/* What mrt_accuracy_update and count_classes do with the float scores,
+ * from cached verdicts. */
+static void
+apply_verdicts (MrtEvaluation *ev, MrtAccuracy *acc, const Verdict *v, const MrtTensor *labels)
+{
+  for (gsize i = 0; i < labels->n; i++)
+    {
+      gint64 label = (gint64) mrt_tensor_f32 (labels)[i];
+      acc->samples++;
+      acc->top1 += v[i].higher < 1;
+      acc->top5 += v[i].higher < 5;
+      if (label >= 0 && label < ev->n_classes && v[i].label_best)
+        ev->class_float[label]++;
+    }
+}
+
 MrtEvaluation *
 mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress, MrtLogFunc log_func,
               gpointer log_data, GError **error)
@@ -169,9 +302,15 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
   MrtAccuracy fa = { 0 }, qa = { 0 };
   int iters = c->iter_num > 0 ? c->iter_num : G_MAXINT;
   gboolean serial = g_strcmp0 (g_getenv ("MRT_EVAL_SERIAL"), "1") == 0;
+  g_autofree char *key = NULL;
+  g_autoptr (FloatCache) cached = NULL;
+  g_autoptr (GArray) verdicts = g_array_new (FALSE, FALSE, sizeof (Verdict));
+  gboolean reused = FALSE;
 
   if (!(ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, error)))
     return NULL;
+  key = float_cache_key (c, mrt_dataset_n_samples (ds));
+  cached = float_cache_lookup (s->original, key);
   for (int it = 0; it < iters; it++)
     {
       g_autoptr (MrtTensor) x = NULL;
@@ -189,7 +328,19 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
             return NULL;
           break;
         }
-      if (s->quantized && s->quantized->n_restored > 0)
+      /* the cache must cover this batch exactly, else it is not used */
+      if (cached && fa.samples + labels->n > cached->verdicts->len)
+        g_clear_pointer (&cached, float_cache_unref);
+      if (cached && s->quantized && s->quantized->n_restored > 0)
+        {
+          g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
+          g_autoptr (MrtTensor) xf = mrt_tensor_convert (xq, MRT_DTYPE_F32);
+          g_autoptr (GPtrArray) raw = mrt_model_forward (s->final, &xf, 1, NULL, error);
+          if (raw == NULL)
+            return NULL;
+          qout = mrt_dequantize_outputs (raw, s->oscales);
+        }
+      else if (s->quantized && s->quantized->n_restored > 0)
         {
           /* restored nodes compute in float: only the float simulation can run them */
           g_autoptr (MrtTensor) xq = mrt_quantize_input (x, s->input_scale, s->input_precision);
@@ -207,21 +358,22 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
               g_clear_pointer (&exec, mrt_cvm_exec_free);
               g_clear_pointer (&cvm, mrt_model_unref);
               cvm_shape = x->shape;
-              if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) ||
-                  !(exec = mrt_cvm_exec_new (cvm, serial ? 0 : MAX (mrt_cvm_default_threads () / 2, 1), error)))
+              /* alone (float results cached) it has every core, else half */
+              guint threads = serial || cached ? 0 : MAX (mrt_cvm_default_threads () / 2, 1);
+              if (!(cvm = mrt_to_cvm (s->final, &cvm_shape, error)) || !(exec = mrt_cvm_exec_new (cvm, threads, error)))
                 return NULL;
             }
           {
             QuantJob job = { exec, s, x };
             /* MRT_EVAL_SERIAL=1: one after the other (the benchmark's baseline) */
-            GThread *worker = serial ? NULL : g_thread_try_new ("mrt-eval-cvm", quant_job_run, &job, NULL);
+            GThread *worker = serial || cached ? NULL : g_thread_try_new ("mrt-eval-cvm", quant_job_run, &job, NULL);
             if (worker == NULL)
               quant_job_run (&job);
-            fout = mrt_model_forward1 (s->original, x, error);
+            fout = cached ? NULL : mrt_model_forward1 (s->original, x, error);
             if (worker != NULL)
               g_thread_join (worker);
             qout = job.out;
-            if (fout == NULL)
+            if (fout == NULL && !cached)
               {
                 g_clear_error (&job.error);
                 return NULL;
@@ -234,17 +386,29 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
           }
         }
       if (ev == NULL)
-        ev = mrt_evaluation_new (fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
-      if (!mrt_accuracy_update (&fa, fout, labels, error) ||
-          !mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
-        return NULL;
+        ev = mrt_evaluation_new (cached ? cached->n_classes : fout->shape.ndim >= 2 ? (guint) fout->shape.dim[1] : 1);
+      if (cached)
+        {
+          guint64 before = fa.samples;
+          if (!mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
+            return NULL;
+          apply_verdicts (ev, &fa, &g_array_index (cached->verdicts, Verdict, before), labels);
+          reused = TRUE;
+        }
+      else
+        {
+          if (!mrt_accuracy_update (&fa, fout, labels, error) ||
+              !mrt_accuracy_update (&qa, g_ptr_array_index (qout, 0), labels, error))
+            return NULL;
+          append_verdicts (verdicts, fout, labels);
+          count_classes (ev, fout, labels, ev->class_float);
+        }
       for (gsize i = 0; i < labels->n; i++)
         {
           gint64 l = (gint64) mrt_tensor_f32 (labels)[i];
           if (l >= 0 && l < ev->n_classes)
             ev->class_total[l]++;
         }
-      count_classes (ev, fout, labels, ev->class_float);
       count_classes (ev, g_ptr_array_index (qout, 0), labels, ev->class_quant);
       t1 = mrt_accuracy_top1 (&fa);
       g_array_append_val (ev->running_float, t1);
@@ -268,6 +432,10 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
       g_set_error (error, MRT_PIPELINE_ERROR, MRT_PIPELINE_ERROR_ORDER, "dataset %s gave no samples", c->dataset);
       return NULL;
     }
+  /* a run that computed every float verdict itself refreshes the cache */
+  if (!reused)
+    float_cache_store (s->original, g_steal_pointer (&key), ev->n_classes, verdicts);
+  ev->float_reused = reused;
   ev->samples = fa.samples;
   ev->float_top1 = mrt_accuracy_top1 (&fa);
   ev->float_top5 = mrt_accuracy_top5 (&fa);

@@ -14,6 +14,13 @@ typedef void (*MrtLogFunc) (const char *line, gpointer user_data);
 MrtEvaluation *mrt_evaluate (const MrtState *state, const MrtConfig *config, const MrtProgress *progress,
                              MrtLogFunc log_func, gpointer log_data, GError **error);
 
+/* mrt_evaluate keeps the float model's per-sample verdicts of its last
+ * complete run and reuses them (ev->float_reused) when the same original
+ * model is evaluated again on the same batches: only the quantized model
+ * then runs. This drops them (for instance when the test set's files were
+ * replaced on disk). MRT_EVAL_CACHE=0 in the environment disables reuse. */
+void mrt_evaluate_forget_float_results (void);
+
 /* Quantizes a float batch with the input scale (round half away from zero, clip). */
 MrtTensor *mrt_quantize_input (const MrtTensor *x, double scale, int precision);
 

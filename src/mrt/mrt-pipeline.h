@@ -37,6 +37,7 @@ typedef struct {
   guint64 *class_float;   /* correct top-1 per class */
   guint64 *class_quant;
   GPtrArray *layers;      /* MrtLayerError*, graph order */
+  gboolean float_reused;  /* the float results came from the previous evaluation */
 } MrtEvaluation;
 
 MrtEvaluation *mrt_evaluation_new (guint n_classes);
