@@ -160,7 +160,14 @@ studio_accuracy_view_set_evaluation (StudioAccuracyView *self, const MrtEvaluati
     g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " sample",
                                                           "%" G_GUINT64_FORMAT " samples", ev->samples),
                                              ev->samples);
-    gtk_label_set_text (self->samples, text);
+    /* the float model did not run again: say so, it explains a fast run */
+    if (ev->float_reused)
+      {
+        g_autofree char *full = g_strdup_printf (_("%s · original model’s results from the previous evaluation"), text);
+        gtk_label_set_text (self->samples, full);
+      }
+    else
+      gtk_label_set_text (self->samples, text);
   }
   studio_running_chart_set_series (self->running, ev->running_float, ev->running_quant, ev->running_float->len);
   for (guint i = 0; i < ev->n_classes; i++)
