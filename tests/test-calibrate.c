@@ -94,12 +94,12 @@ test_stats_many_chunks (void)
   g_assert_no_error (error);
   s = mrt_calibration_get_stats (cal, "data");
   g_assert_cmpfloat (s->absmax, ==, absmax);
+  g_assert_cmpfloat (s->range, >=, absmax);
+  range = s->range;
   g_assert_cmpfloat_with_epsilon (s->mean, mean, 1e-9 * fabs (mean));
   g_assert_cmpfloat_with_epsilon (s->std, sqrt (var / n), 1e-9 * sqrt (var / n));
   g_assert_cmpint (s->count, ==, n);
   /* every value in the bin a direct computation gives */
-  range = s->range;
-  g_assert_cmpfloat (range, >=, absmax);
   for (gint64 i = 0; i < n; i++)
     {
       double pos = (d[i] + range) * (MRT_HIST_BINS / (2 * range));
@@ -108,6 +108,30 @@ test_stats_many_chunks (void)
   for (int b = 0; b < MRT_HIST_BINS; b++)
     if (bins[b] != s->bins[b])
       g_error ("bin %d holds %" G_GUINT64_FORMAT " values, expected %" G_GUINT64_FORMAT, b, s->bins[b], bins[b]);
+
+  /* a second batch within the range: binned in the same pass as its moments */
+  {
+    g_autoptr (MrtTensor) x2 = mrt_tensor_new (MRT_DTYPE_F32, &shape);
+    g_autoptr (MrtCalibration) cal2 = NULL;
+    float *d2 = mrt_tensor_f32 (x2);
+    for (gint64 i = 0; i < n; i++)
+      {
+        double pos;
+        d2[i] = 0.5f * d[(i * 7) % n];
+        pos = (d2[i] + range) * (MRT_HIST_BINS / (2 * range));
+        bins[CLAMP ((int) pos, 0, MRT_HIST_BINS - 1)]++;
+      }
+    g_ptr_array_add (batches, x2);
+    cal2 = mrt_calibrate (m, batches, MRT_CALIB_ABSMAX, 0, 99.99, NULL, &error);
+    g_assert_no_error (error);
+    s = mrt_calibration_get_stats (cal2, "data");
+    g_assert_cmpfloat (s->range, ==, range);
+    g_assert_cmpint (s->count, ==, 2 * n);
+    for (int b = 0; b < MRT_HIST_BINS; b++)
+      if (bins[b] != s->bins[b])
+        g_error ("after two batches bin %d holds %" G_GUINT64_FORMAT " values, expected %" G_GUINT64_FORMAT, b,
+                 s->bins[b], bins[b]);
+  }
 }
 
 /* Upstream keeps the last batch only; we keep the maximum. */
@@ -134,6 +158,26 @@ test_batches_aggregate_by_max (void)
   for (int i = 0; i < MRT_HIST_BINS; i++)
     total += s->bins[i];
   g_assert_cmpint (total, ==, 8);
+
+  /* a third batch beyond the range: the histogram grows and is binned again */
+  {
+    float cc[] = { 9, 0, -0.5f, 0 };
+    g_autoptr (MrtTensor) xc = tensor_from (cc, 4);
+    g_autoptr (MrtCalibration) cal3 = NULL;
+    g_ptr_array_add (batches, xc);
+    cal3 = mrt_calibrate (m, batches, MRT_CALIB_ABSMAX, 0, 99.99, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (mrt_calibration_get_threshold (cal3, "data"), ==, 9);
+    s = mrt_calibration_get_stats (cal3, "data");
+    g_assert_cmpfloat (s->range, >=, 9);
+    total = 0;
+    for (int i = 0; i < MRT_HIST_BINS; i++)
+      total += s->bins[i];
+    g_assert_cmpint (total, ==, 12);
+    /* 9 sits in its own bin of the grown range */
+    g_assert_cmpint (s->bins[CLAMP ((int) ((9 + s->range) * MRT_HIST_BINS / (2 * s->range)), 0, MRT_HIST_BINS - 1)],
+                     >=, 1);
+  }
 }
 
 /* A long-tailed distribution: most values small, a few large outliers. */
