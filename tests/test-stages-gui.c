@@ -215,6 +215,7 @@ test_runner (void)
   g_autoptr (StudioStageRunner) runner = NULL;
   MrtConfig *config;
   MrtState *eval;
+  double float_top1;
 
   if (!have_dataset ())
     return;
@@ -260,6 +261,7 @@ test_runner (void)
   g_assert_cmpfloat_with_epsilon (g_array_index (studio_stage_runner_get_running_accuracy (runner, TRUE), double, EVAL_ITERS - 1),
                                   eval->evaluation->quant_top1, 1e-4);
   g_assert_nonnull (studio_stage_runner_get_state (runner, MRT_STAGE_COMPILATION)->export_dir);
+  float_top1 = eval->evaluation->float_top1;
 
   /* a threshold override: quantization and everything after it is out of
    * date; calibration is not */
@@ -289,6 +291,15 @@ test_runner (void)
   studio_stage_runner_set_model (runner, model);
   g_assert_cmpint (studio_stage_runner_get_status (runner, MRT_STAGE_PREPARE), ==, STUDIO_STAGE_STATUS_NONE);
   g_assert_null (studio_stage_runner_get_state (runner, MRT_STAGE_EVALUATION));
+
+  /* tuning a threshold on the same model: the evaluation reuses the float
+   * model's results of the first one */
+  studio_stage_runner_set_config (runner, config_with (ini, "QUANTIZATION", "Thresholds", "relu0: 1.5"));
+  g_assert_true (studio_stage_runner_run_to (runner, MRT_STAGE_EVALUATION, &error));
+  g_assert_true (studio_test_wait_for (job_done, runner, 120000));
+  eval = studio_stage_runner_get_state (runner, MRT_STAGE_EVALUATION);
+  g_assert_true (eval->evaluation->float_reused);
+  g_assert_cmpfloat (eval->evaluation->float_top1, ==, float_top1);
   studio_test_remove_tree (tmp);
 }
 
