@@ -1,4 +1,5 @@
-/* mrt-conv.c: convolution (im2col + sgemm: per-thread row bands or multi-image chunks; direct depthwise) and pooling kernels. */
+/* mrt-conv.c: convolution (im2col + sgemm, in per-thread row bands or in
+ * multi-image chunks; direct depthwise) and pooling kernels. */
 #include "mrt-conv.h"
 
 #include <cblas.h>
