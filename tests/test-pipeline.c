@@ -3,6 +3,7 @@
 #include <mrt.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <utime.h>
 
 static char *tmpdir;
 
@@ -350,6 +351,17 @@ test_evaluation_reuses_float_results (void)
   tuned_full = evaluate (s_tuned, c, FALSE);
   assert_same_evaluation (tuned, tuned_full, TRUE);
   assert_same_evaluation (full, tuned, FALSE);
+
+  /* a test set file rewritten on disk: evaluated again */
+  {
+    g_autofree char *labels = g_build_filename (tmpdir, "npy", "label.npy", NULL);
+    struct utimbuf times = { 1000000000, 1000000000 };
+    g_autoptr (MrtEvaluation) rewritten = NULL;
+    g_assert_cmpint (g_utime (labels, &times), ==, 0);
+    rewritten = evaluate (s, c, TRUE);
+    g_assert_false (rewritten->float_reused);
+    assert_same_evaluation (full, rewritten, TRUE);
+  }
 
   /* another model object (reloaded from disk), other batches */
   other_model = evaluate (s_reloaded, c, TRUE);

@@ -2,6 +2,7 @@
  * on the CVM integer executor, and per-layer error from one batch. */
 #include "mrt-evaluate.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -195,14 +196,47 @@ float_cache_unref (FloatCache *fc)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FloatCache, float_cache_unref)
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Name, size and modification time of every file in dir and, for its
+ * sub-folders (ImageNet-style class folders), in them: a replaced or
+ * rewritten test set gives another key. */
+static void
+append_files (GString *k, const char *dir, int depth)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, g_ptr_array_index (names, i), NULL);
+      GStatBuf st;
+      if (g_stat (path, &st) != 0)
+        continue;
+      g_string_append_printf (k, "%s:%lld:%lld.%09ld\n", (const char *) g_ptr_array_index (names, i),
+                              (long long) st.st_size, (long long) st.st_mtim.tv_sec, (long) st.st_mtim.tv_nsec);
+      if (S_ISDIR (st.st_mode) && depth > 0)
+        append_files (k, path, depth - 1);
+    }
+}
+
 static char *
-float_cache_key (const MrtConfig *c, gint64 n_samples)
+float_cache_key (const MrtConfig *c, MrtDataset *ds)
 {
   GString *k = g_string_new (NULL);
-  g_string_append_printf (k, "%s\n%s\n%d\n%d\n%" G_GINT64_FORMAT "\n", c->dataset, c->dataset_dir, c->eval_batch,
-                          c->iter_num, n_samples);
+  g_string_append_printf (k, "%s\n%s\n%d\n%d\n%" G_GINT64_FORMAT "\n", c->dataset, mrt_dataset_get_dir (ds),
+                          c->eval_batch, c->iter_num, mrt_dataset_n_samples (ds));
   for (int i = 0; i < c->input_shape.ndim; i++)
     g_string_append_printf (k, "%" G_GINT64_FORMAT ",", c->input_shape.dim[i]);
+  g_string_append_c (k, '\n');
+  append_files (k, mrt_dataset_get_dir (ds), 1);
   return g_string_free (k, FALSE);
 }
 
@@ -309,7 +343,7 @@ mrt_evaluate (const MrtState *s, const MrtConfig *c, const MrtProgress *progress
 
   if (!(ds = mrt_dataset_open (c->dataset, c->dataset_dir, &shape, error)))
     return NULL;
-  key = float_cache_key (c, mrt_dataset_n_samples (ds));
+  key = float_cache_key (c, ds);
   cached = float_cache_lookup (s->original, key);
   for (int it = 0; it < iters; it++)
     {

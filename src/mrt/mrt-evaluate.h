@@ -16,9 +16,10 @@ MrtEvaluation *mrt_evaluate (const MrtState *state, const MrtConfig *config, con
 
 /* mrt_evaluate keeps the float model's per-sample verdicts of its last
  * complete run and reuses them (ev->float_reused) when the same original
- * model is evaluated again on the same batches: only the quantized model
- * then runs. This drops them (for instance when the test set's files were
- * replaced on disk). MRT_EVAL_CACHE=0 in the environment disables reuse. */
+ * model is evaluated again on the same batches (same dataset settings, and
+ * the test set's files and class folders with the same names, sizes and
+ * modification times): only the quantized model then runs. This drops
+ * them. MRT_EVAL_CACHE=0 in the environment disables reuse. */
 void mrt_evaluate_forget_float_results (void);
 
 /* Quantizes a float batch with the input scale (round half away from zero, clip). */
