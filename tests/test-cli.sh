@@ -79,6 +79,22 @@ check "resume from QUANTIZATION succeeds" test "$st" -eq 0
 check "resume skips the earlier stages" sh -c "! grep -q '\"PREPARE\"' '$T/resume.json'"
 check "resume gives the same quantized accuracy" sh -c "grep -o '\"quantized\":{[^}]*}' '$T/run.json' > '$T/a1'; grep -o '\"quantized\":{[^}]*}' '$T/resume.json' > '$T/a2'; cmp -s '$T/a1' '$T/a2'"
 
+# Ctrl-C in the middle of a whole-test-set evaluation: exit 130, the export
+# of the first run untouched, no temporary folder
+sed -e "s|^Iter_num=.*|Iter_num=100|" "$T/fashion_cnn.ini" > "$T/long.ini"
+cksum "$T/out/fashion_cnn_cvm/params" "$T/out/fashion_cnn_cvm/symbol" > "$T/sum.before"
+"$MRT" run "$T/long.ini" > /dev/null 2> "$T/int.err" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q "^Iteration:" "$T/int.err"; do sleep 0.1; i=$((i+1)); done
+kill -INT $pid
+wait $pid; st=$?
+check "Ctrl-C during mrt run exits 130" test "$st" -eq 130
+check "an interrupted run says so on its last line" sh -c "tail -n 1 '$T/int.err' | grep -q 'interrupted'"
+cksum "$T/out/fashion_cnn_cvm/params" "$T/out/fashion_cnn_cvm/symbol" > "$T/sum.after"
+check "the earlier export is unchanged" cmp -s "$T/sum.before" "$T/sum.after"
+check "no temporary folder after the interrupt" sh -c "! ls -a '$T/out' | grep -q '^\.fashion_cnn_cvm'"
+
 # a bad option value stops before any stage, naming section and option
 sed -i "s|^Shift_bits=.*|Shift_bits=many|" "$T/fashion_cnn.ini"
 "$MRT" run "$T/fashion_cnn.ini" 2> "$T/err"; st=$?

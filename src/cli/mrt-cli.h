@@ -13,7 +13,11 @@ int mrt_cmd_eval (int argc, char **argv);
 int mrt_cmd_run (int argc, char **argv);
 int mrt_cmd_check (int argc, char **argv);
 
-/* Prints "mrt: <message>" on one line to stderr and returns 1. */
+/* A cancellable that the first Ctrl-C (SIGINT) or SIGTERM cancels. */
+GCancellable *mrt_cli_cancellable (void);
+
+/* Prints "mrt: <message>" on one line to stderr and returns 1 (130 and a
+ * note for a cancelled run). */
 int mrt_cli_fail (const GError *error);
 int mrt_cli_failf (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Parses an --input-shape value; NULL text leaves *out untouched and returns TRUE. */

@@ -72,6 +72,8 @@ mrt_cmd_eval (int argc, char **argv)
       g_autoptr (MrtTensor) data = NULL;
       g_autoptr (MrtTensor) labels = NULL;
       g_autoptr (MrtTensor) scores = NULL;
+      if (g_cancellable_set_error_if_cancelled (mrt_cli_cancellable (), &error))
+        return mrt_cli_fail (error);
       if (!mrt_dataset_next (ds, (guint) batch, &data, &labels, &error))
         {
           if (error)

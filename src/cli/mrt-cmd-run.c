@@ -118,7 +118,7 @@ mrt_cmd_run (int argc, char **argv)
   g_autoptr (MrtConfig) config = NULL;
   g_autoptr (MrtState) state = NULL;
   RunUi ui = { 0 };
-  MrtProgress progress = { on_progress, &ui, NULL };
+  MrtProgress progress = { on_progress, &ui, mrt_cli_cancellable () };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

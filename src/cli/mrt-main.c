@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "mrt-cli.h"
@@ -29,9 +30,57 @@ usage (FILE *out)
   fprintf (out, "\nRun “mrt COMMAND --help” for a command's options.\n");
 }
 
+/* ---- Ctrl-C ----
+ * The first SIGINT or SIGTERM cancels the running work, which then stops at
+ * its next check and cleans up (an export in progress removes its temporary
+ * folder; checkpoints are written whole or not at all). The handler only
+ * sets a flag, the one thing a signal handler may do; a watcher thread
+ * turns it into g_cancellable_cancel. A second signal ends the process at
+ * once. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  interrupted = 1;
+  signal (sig, SIG_DFL); /* the next one is not caught */
+}
+
+static gpointer
+watch_interrupt (gpointer data)
+{
+  GCancellable *cancellable = data;
+  while (!interrupted)
+    g_usleep (20000);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+GCancellable *
+mrt_cli_cancellable (void)
+{
+  static GCancellable *cancellable;
+  if (cancellable == NULL)
+    {
+      struct sigaction sa = { 0 };
+      cancellable = g_cancellable_new ();
+      sa.sa_handler = on_signal;
+      sigemptyset (&sa.sa_mask);
+      sigaction (SIGINT, &sa, NULL);
+      sigaction (SIGTERM, &sa, NULL);
+      g_thread_unref (g_thread_new ("mrt-interrupt", watch_interrupt, cancellable));
+    }
+  return cancellable;
+}
+
 int
 mrt_cli_fail (const GError *error)
 {
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fprintf (stderr, "mrt: interrupted; earlier results and exports are unchanged\n");
+      return 130;
+    }
   fprintf (stderr, "mrt: %s\n", error->message);
   return 1;
 }
