@@ -1,9 +1,11 @@
 /* mrt-main.c: the mrt command: dispatches to its subcommands. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "mrt-cli.h"
 
@@ -34,25 +36,27 @@ usage (FILE *out)
  * The first SIGINT or SIGTERM cancels the running work, which then stops at
  * its next check and cleans up (an export in progress removes its temporary
  * folder; checkpoints are written whole or not at all). The handler only
- * sets a flag, the one thing a signal handler may do; a watcher thread
- * turns it into g_cancellable_cancel. A second signal ends the process at
- * once. */
-static volatile sig_atomic_t interrupted;
+ * writes a byte to a pipe, which a signal handler may do; a watcher thread
+ * blocked on the pipe turns it into g_cancellable_cancel. A second signal
+ * ends the process at once. */
+static int interrupt_pipe[2] = { -1, -1 };
 
 static void
 on_signal (int sig)
 {
-  interrupted = 1;
+  char byte = 1;
+  ssize_t unused = write (interrupt_pipe[1], &byte, 1);
+  (void) unused;
   signal (sig, SIG_DFL); /* the next one is not caught */
 }
 
 static gpointer
 watch_interrupt (gpointer data)
 {
-  GCancellable *cancellable = data;
-  while (!interrupted)
-    g_usleep (20000);
-  g_cancellable_cancel (cancellable);
+  char byte;
+  while (read (interrupt_pipe[0], &byte, 1) < 0 && errno == EINTR)
+    ;
+  g_cancellable_cancel (data);
   return NULL;
 }
 
@@ -64,6 +68,8 @@ mrt_cli_cancellable (void)
     {
       struct sigaction sa = { 0 };
       cancellable = g_cancellable_new ();
+      if (pipe (interrupt_pipe) != 0)
+        return cancellable; /* no clean Ctrl-C then: the default action */
       sa.sa_handler = on_signal;
       sigemptyset (&sa.sa_mask);
       sigaction (SIGINT, &sa, NULL);
