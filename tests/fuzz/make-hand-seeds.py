@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the hand-made seed-* inputs of tests/fuzz/mxnet-symbol and
-tests/fuzz/cvm-symbol: reader paths that coverage reports (see README.md,
+"""Writes the hand-made seed-* inputs of tests/fuzz/mxnet-symbol,
+cvm-symbol, npy and ini: reader paths that coverage reports (see README.md,
 "Coverage of the corpora") showed no mutated input had reached, because
 getting there takes several coordinated edits (a JSON scalar where MXNet
 writes a string, a top-level "postprocess" member, ...). Rerun after
@@ -9,6 +9,8 @@ only."""
 
 import json
 import os
+import re
+import struct
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -68,3 +70,42 @@ cvm('device-index-untagged', lambda g: g['attrs'].update(device_index=[0, 0, 0])
 cvm('op-attrs-number-value', lambda g: g['attrs']['op_attrs'][1].__setitem__(2, '{"in_dim": 4}'))
 cvm('op-attrs-not-object', lambda g: g['attrs']['op_attrs'][1].__setitem__(2, '[4]'))
 cvm('version-1.1-no-dltype', lambda g: (g.update(version='cvm_1.1.0'), g['attrs'].pop('dltype')))
+
+
+# .npy: byte orders, object arrays, version 2 headers
+def npy(descr, shape, data, major=1):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    prefix = 10 if major == 1 else 12
+    header += ' ' * ((64 - (prefix + len(header) + 1) % 64) % 64) + '\n'
+    size = struct.pack('<H', len(header)) if major == 1 else struct.pack('<I', len(header))
+    return b'\x93NUMPY' + bytes([major, 0]) + size + header.encode('latin-1') + data
+
+
+def write_bytes(harness, name, data):
+    with open(os.path.join(HERE, harness, 'seed-' + name), 'wb') as f:
+        f.write(data)
+
+
+write_bytes('npy', 'big-endian-f4.npy', npy('>f4', '(2,)', struct.pack('>2f', 1.5, -2)))
+write_bytes('npy', 'big-endian-i8.npy', npy('>i8', '(2, 1)', struct.pack('>2q', 3, -4)))
+write_bytes('npy', 'native-order-f4.npy', npy('=f4', '(2,)', struct.pack('<2f', 1.5, -2)))
+write_bytes('npy', 'object.npy', npy('|O', '(1,)', b'\x80\x02N.'))
+write_bytes('npy', 'bool.npy', npy('|b1', '(3,)', b'\x01\x00\x01'))
+write_bytes('npy', 'version2-f2.npy', npy('<f2', '(2, 2)', struct.pack('<4e', 1, 2, 3, 4), major=2))
+
+# .ini: every calibration method and per-channel choice, on the sample's file
+with open(os.path.join(HERE, '..', '..', 'data', 'sample', 'fashion_cnn.ini')) as f:
+    SAMPLE_INI = f.read()
+
+
+def ini(name, section, lines, base=SAMPLE_INI):
+    text = re.sub(r'(\[%s\]\n)' % section, lambda m: m.group(1) + lines, base, count=1)
+    write('ini', name + '.ini', text)
+
+
+for method in ('absmax', 'lambda', 'kl', 'percentile'):
+    ini('method-' + method, 'CALIBRATION', 'Calibration_method=%s\n' % method)
+ini('method-lambda-with-value', 'CALIBRATION', 'Calibration_method=lambda\n',
+    re.sub(r'(?m)^Lambda=$', 'Lambda=16', SAMPLE_INI))
+for choice in ('auto', 'True', 'False', 'sometimes'):
+    ini('per-channel-' + choice, 'QUANTIZATION', 'Per_channel=%s\n' % choice)
