@@ -71,6 +71,13 @@ check "infer on the CVM folder writes int32" test -s "$T/cvm.npy"
 check "export and checkpoint give identical integers" cmp -s "$T/cvm.npy" "$T/ckpt.npy"
 "$MRT" infer "$SAMPLE/fashion_cnn" --input "$T/out/fashion_cnn_cvm/data.npy" --output "$T/float.npy" > "$T/infer.txt"
 check "float infer writes float32 (1, 10)" grep -q "float32 (1, 10)" "$T/infer.txt"
+# without --raw the folder's ext gives the input and output scales
+"$MRT" infer "$T/out/fashion_cnn_cvm" --input "$T/out/fashion_cnn_cvm/data.npy" --output "$T/scaled.npy" > "$T/scaled.txt"; st=$?
+check "infer on the CVM folder without --raw reads ext and writes float32 (1, 10)" sh -c "test $st -eq 0 && grep -q 'float32 (1, 10)' '$T/scaled.txt'"
+cp -r "$T/out/fashion_cnn_cvm" "$T/bad_ext_cvm"
+printf '{"inputs_ext": {"data": {"scale": "127"}}, "oscales": [1.0]}' > "$T/bad_ext_cvm/ext"
+"$MRT" infer "$T/bad_ext_cvm" --input "$T/out/fashion_cnn_cvm/data.npy" --output "$T/bad.npy" 2> "$T/err"; st=$?
+check "a malformed ext is refused naming the file and the member" sh -c "test $st -eq 1 && grep -q 'bad_ext_cvm/ext' '$T/err' && grep -q 'scale' '$T/err'"
 
 # resume: Start=QUANTIZATION reuses the checkpoints and gives the same accuracy
 sed -i "s|^Start=.*|Start=QUANTIZATION|" "$T/fashion_cnn.ini"
