@@ -1,37 +1,13 @@
 /* test-pipeline.c: the stages end to end on a small split model: checkpoints,
  * Start= resume from every stage, order errors, async runs and cancellation. */
 #include <mrt.h>
+
+#include "mrt-test-util.h"
 #include <glib/gstdio.h>
 #include <string.h>
 #include <utime.h>
 
 static char *tmpdir;
-
-static GHashTable *
-attrs (const char *k, const char *v, ...)
-{
-  GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  va_list ap;
-  va_start (ap, v);
-  while (k)
-    {
-      g_hash_table_insert (h, g_strdup (k), g_strdup (v));
-      k = va_arg (ap, const char *);
-      if (k)
-        v = va_arg (ap, const char *);
-    }
-  va_end (ap);
-  return h;
-}
-
-static MrtTensor *
-random_tensor (MrtShape s, GRand *r, double lo, double hi)
-{
-  MrtTensor *t = mrt_tensor_new (MRT_DTYPE_F32, &s);
-  for (gsize i = 0; i < t->n; i++)
-    mrt_tensor_f32 (t)[i] = (float) g_rand_double_range (r, lo, hi);
-  return t;
-}
 
 /* data (N,2,6,6) → conv(4, 3×3) → relu [split key] → max pool → Flatten: the top
  * holds only scale-agnostic ops, so the merged model compiles. */
@@ -40,9 +16,9 @@ write_fixture (void)
 {
   g_autoptr (MrtModel) m = mrt_model_new ();
   g_autoptr (GRand) r = g_rand_new_with_seed (11);
-  g_autoptr (MrtTensor) w = random_tensor (mrt_shape_make (4, (gint64) 4, (gint64) 2, (gint64) 3, (gint64) 3), r, -1, 1);
-  g_autoptr (MrtTensor) b = random_tensor (mrt_shape_make (1, (gint64) 4), r, -0.5, 0.5);
-  g_autoptr (MrtTensor) x = random_tensor (mrt_shape_make (4, (gint64) 20, (gint64) 2, (gint64) 6, (gint64) 6), r, 0, 1);
+  g_autoptr (MrtTensor) w = test_random_tensor (mrt_shape_make (4, (gint64) 4, (gint64) 2, (gint64) 3, (gint64) 3), r, -1, 1);
+  g_autoptr (MrtTensor) b = test_random_tensor (mrt_shape_make (1, (gint64) 4), r, -0.5, 0.5);
+  g_autoptr (MrtTensor) x = test_random_tensor (mrt_shape_make (4, (gint64) 20, (gint64) 2, (gint64) 6, (gint64) 6), r, 0, 1);
   MrtShape ls = mrt_shape_make (1, (gint64) 20);
   g_autoptr (MrtTensor) labels = mrt_tensor_new (MRT_DTYPE_I64, &ls);
   g_autoptr (GError) error = NULL;
@@ -55,11 +31,11 @@ write_fixture (void)
   guint wi = mrt_model_add_variable (m, "conv0_weight");
   guint bi = mrt_model_add_variable (m, "conv0_bias");
   guint c = mrt_model_add_node (m, "conv0", "Convolution",
-                                attrs ("kernel", "(3, 3)", "num_filter", "4", "pad", "(1, 1)", NULL),
+                                mrt_attrs_new ("kernel", "(3, 3)", "num_filter", "4", "pad", "(1, 1)", NULL),
                                 (MrtEntry[]){ { d, 0 }, { wi, 0 }, { bi, 0 } }, 3);
   guint re = mrt_model_add_node (m, "relu0", "relu", NULL, (MrtEntry[]){ { c, 0 } }, 1);
   guint p = mrt_model_add_node (m, "pool0", "Pooling",
-                                attrs ("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max", NULL),
+                                mrt_attrs_new ("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max", NULL),
                                 (MrtEntry[]){ { re, 0 } }, 1);
   guint f = mrt_model_add_node (m, "flatten0", "Flatten", NULL, (MrtEntry[]){ { p, 0 } }, 1);
 

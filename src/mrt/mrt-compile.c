@@ -336,7 +336,16 @@ lower_embedding (C *c, const MrtNode *n, guint idx, GError **error)
 static gboolean
 lower_upsampling (C *c, const MrtNode *n, guint idx, GError **error)
 {
-  GHashTable *a = attrs_new ();
+  GHashTable *a;
+  /* the CVM's upsampling is nearest-neighbour on one input; the other
+   * inputs of a multi-input UpSampling would be dropped */
+  if (n->n_inputs != 1 || !g_str_equal (mrt_node_get_string (n, "sample_type", "nearest"), "nearest"))
+    {
+      g_set_error (error, MRT_COMPILE_ERROR, MRT_COMPILE_ERROR_UNSUPPORTED,
+                   "node “%s”: only nearest UpSampling of a single input compiles to the CVM", n->name);
+      return FALSE;
+    }
+  a = attrs_new ();
   set_int (a, "scale", mrt_node_get_int (n, "scale", 1));
   map_out (c, idx, emit (c, "upsampling", a, (MrtEntry[]){ in_entry (c, n, 0) }, 1, 1));
   return TRUE;

@@ -158,10 +158,16 @@ rule_clip (Q *q, const MrtNode *n, guint idx, GError **error)
   gint64 lo = (gint64) (mrt_node_get_float (n, "a_min", 0) * s);
   gint64 hi = (gint64) (mrt_node_get_float (n, "a_max", 0) * s);
   GHashTable *a = q_copy_attrs (n);
+  /* The precision the CVM infers for clip: numprec(max |bound|) =
+   * bits(m + 1) + 1 (cvm.md §3.3), one more than get_bit(m) when m = 2^k − 1
+   * (clip(-127, 127) has 9 bits there). Recording get_bit(m) would let an
+   * 8-bit consumer (conv2d, dense) take the clip unrequantized and the CVM
+   * reject the graph. */
+  int prec = mrt_get_bit_cnt ((guint64) MAX (ABS (lo), ABS (hi)) + 1) + 1;
   q_attr_int (a, "a_min", lo);
   q_attr_int (a, "a_max", hi);
   q_add_op (q, n->name, n->op, a, &x, 1);
-  q_set_state (q, n->name, q_src_th (q, n->name), s, mrt_get_bit ((double) MAX (ABS (lo), ABS (hi))));
+  q_set_state (q, n->name, q_src_th (q, n->name), s, prec);
   return TRUE;
 }
 
@@ -211,6 +217,23 @@ rule_pooling (Q *q, const MrtNode *n, guint idx, GError **error)
                    "node “%s”: %s pooling cannot be quantized; prepare rewrites average pooling into "
                    "convolutions, so run PREPARE first",
                    n->name, mrt_node_get_string (n, "pool_type", "max"));
+      return FALSE;
+    }
+  return rule_pass (q, n, idx, error);
+}
+
+/* Nearest-neighbour UpSampling of one input is a pass-through. With several
+ * inputs MXNet scales each to the output size and concatenates (or sums)
+ * them, which needs a common scale and has no single CVM upsampling;
+ * bilinear is a deconvolution. Neither is quantized. */
+static gboolean
+rule_upsampling (Q *q, const MrtNode *n, guint idx, GError **error)
+{
+  if (n->n_inputs != 1 || !g_str_equal (mrt_node_get_string (n, "sample_type", "nearest"), "nearest"))
+    {
+      g_set_error (error, MRT_QUANTIZE_ERROR, MRT_QUANTIZE_ERROR_UNSUPPORTED,
+                   "node “%s”: only nearest UpSampling of a single input can be quantized (%u inputs, sample_type=%s)",
+                   n->name, n->n_inputs, mrt_node_get_string (n, "sample_type", "nearest"));
       return FALSE;
     }
   return rule_pass (q, n, idx, error);
@@ -426,7 +449,7 @@ static const RuleEntry rules[] = {
   { "squeeze", rule_pass },
   { "tile", rule_pass },
   { "repeat", rule_pass },
-  { "UpSampling", rule_pass },
+  { "UpSampling", rule_upsampling },
   { "Dropout", rule_pass },
   { "negative", rule_pass },
   { "max", rule_pass },
