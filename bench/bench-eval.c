@@ -70,23 +70,13 @@ quantize (MrtConfig *c)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MrtModel) original = mrt_pipeline_load_original (c, &error);
-  g_autoptr (GArray) plan = NULL;
+  g_autoptr (MrtState) s0 = NULL;
   MrtState *s;
   if (original == NULL)
     g_error ("%s", error->message);
-  s = mrt_state_new (original);
-  plan = mrt_pipeline_plan (c);
-  for (guint i = 0; i < plan->len; i++)
-    {
-      MrtStage st = g_array_index (plan, MrtStage, i);
-      MrtState *n;
-      if (st >= MRT_STAGE_EVALUATION)
-        continue;
-      if (!(n = mrt_stage_run (st, s, c, NULL, &error)))
-        g_error ("%s: %s", mrt_stage_name (st), error->message);
-      mrt_state_unref (s);
-      s = n;
-    }
+  s0 = mrt_state_new (original);
+  if (!(s = mrt_pipeline_run_stages (s0, c, MRT_STAGE_MERGE_MODEL, NULL, &error)))
+    g_error ("%s", error->message);
   return s;
 }
 

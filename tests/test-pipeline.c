@@ -236,19 +236,9 @@ static MrtState *
 quantized_state (MrtModel *orig, const MrtConfig *c)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) plan = mrt_pipeline_plan (c);
-  MrtState *s = mrt_state_new (orig);
-  for (guint i = 0; i < plan->len; i++)
-    {
-      MrtStage st = g_array_index (plan, MrtStage, i);
-      MrtState *next;
-      if (st >= MRT_STAGE_EVALUATION)
-        break;
-      next = mrt_stage_run (st, s, c, NULL, &error);
-      g_assert_no_error (error);
-      mrt_state_unref (s);
-      s = next;
-    }
+  g_autoptr (MrtState) s0 = mrt_state_new (orig);
+  MrtState *s = mrt_pipeline_run_stages (s0, c, MRT_STAGE_MERGE_MODEL, NULL, &error);
+  g_assert_no_error (error);
   return s;
 }
 

@@ -203,23 +203,14 @@ run_until (const MrtConfig *c, MrtStage last)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (MrtModel) orig = mrt_pipeline_load_original (c, &error);
-  g_autoptr (GArray) plan = mrt_pipeline_plan (c);
+  g_autoptr (MrtState) s0 = NULL;
   MrtState *s;
 
   g_assert_no_error (error);
-  s = mrt_state_new (orig);
-  for (guint i = 0; i < plan->len; i++)
-    {
-      MrtStage st = g_array_index (plan, MrtStage, i);
-      MrtState *next;
-      if (st > last)
-        break;
-      next = mrt_stage_run (st, s, c, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (next);
-      mrt_state_unref (s);
-      s = next;
-    }
+  s0 = mrt_state_new (orig);
+  s = mrt_pipeline_run_stages (s0, c, last, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
   return s;
 }
 

@@ -583,7 +583,6 @@ mrt_pipeline_run (const MrtConfig *config, const MrtProgress *progress, GError *
 {
   g_autoptr (MrtModel) original = mrt_pipeline_load_original (config, error);
   g_autoptr (MrtState) state = NULL;
-  g_autoptr (GArray) plan = NULL;
 
   if (original == NULL)
     return NULL;
@@ -596,20 +595,32 @@ mrt_pipeline_run (const MrtConfig *config, const MrtProgress *progress, GError *
       mrt_state_unref (state);
       state = loaded;
     }
-  plan = mrt_pipeline_plan (config);
+  return mrt_pipeline_run_stages (state, config, MRT_STAGE_DEFAULT, progress, error);
+}
+
+MrtState *
+mrt_pipeline_run_stages (MrtState *state, const MrtConfig *config, MrtStage last, const MrtProgress *progress,
+                         GError **error)
+{
+  g_autoptr (GArray) plan = mrt_pipeline_plan (config);
+  MrtState *s = mrt_state_ref (state);
+
   for (guint i = 0; i < plan->len; i++)
     {
       MrtStage st = g_array_index (plan, MrtStage, i);
-      MrtState *next = mrt_stage_run (st, state, config, progress, error);
+      MrtState *next;
+      if (last != MRT_STAGE_DEFAULT && st > last)
+        break;
+      next = mrt_stage_run (st, s, config, progress, error);
+      mrt_state_unref (s);
       if (next == NULL)
         {
           g_prefix_error (error, "%s: ", mrt_stage_name (st));
           return NULL;
         }
-      mrt_state_unref (state);
-      state = next;
+      s = next;
     }
-  return g_steal_pointer (&state);
+  return s;
 }
 
 /* ---- GTask ---- */

@@ -87,6 +87,11 @@ MrtState *mrt_stage_load (MrtStage stage, MrtState *input, const MrtConfig *conf
 
 /* Runs everything a main2 configuration asks for, from Start= on. */
 MrtState *mrt_pipeline_run (const MrtConfig *config, const MrtProgress *progress, GError **error);
+/* Runs the planned stages (mrt_pipeline_plan) from state, stopping after
+ * last (MRT_STAGE_DEFAULT: all of them). state is not changed; the result is
+ * a new reference. */
+MrtState *mrt_pipeline_run_stages (MrtState *state, const MrtConfig *config, MrtStage last,
+                                   const MrtProgress *progress, GError **error);
 /* The stages mrt_pipeline_run runs for this configuration, in order. */
 GArray *mrt_pipeline_plan (const MrtConfig *config);
 
