@@ -4,11 +4,23 @@
  * stride) so one loop serves transpose, slicing, broadcasting and tiling. */
 #pragma once
 
+#include <stdarg.h>
+
 #include "mrt-op.h"
 
-/* Sets a shape error and evaluates to FALSE. */
-#define mrt_ops_fail(error, ...) \
-  (g_set_error ((error), MRT_MODEL_ERROR, MRT_MODEL_ERROR_SHAPE, __VA_ARGS__), FALSE)
+/* Sets a shape error and returns FALSE. */
+static inline gboolean G_GNUC_PRINTF (2, 3)
+mrt_ops_fail (GError **error, const char *format, ...)
+{
+  va_list ap;
+  char *msg;
+  va_start (ap, format);
+  msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error_literal (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_SHAPE, msg);
+  g_free (msg);
+  return FALSE;
+}
 
 /* A strided view can have twice as many axes as a tensor (tile, repeat). */
 #define MRT_OPS_MAX_VIEW (2 * MRT_MAX_NDIM)

@@ -10,19 +10,10 @@
 #include <string.h>
 
 #include "mrt-op.h"
+#include "mrt-ops-common.h"
 
-static inline gboolean G_GNUC_PRINTF (2, 3)
-fail (GError **error, const char *format, ...)
-{
-  va_list ap;
-  char *msg;
-  va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_SHAPE, msg);
-  g_free (msg);
-  return FALSE;
-}
+/* shape errors: the ops' shared reporter */
+#define fail mrt_ops_fail
 
 /* By value so it can sit inside a printf argument list without a free. */
 typedef struct {

@@ -224,7 +224,7 @@ REDUCE_FORWARD (nanprod, RED_NANPROD)
 static gboolean
 norm_forward (const MrtNode *node, MrtTensor *const *in, MrtTensor *const *out, GError **error)
 {
-  ReduceKind kind;
+  ReduceKind kind = RED_SUM; /* set by norm_ord on success */
   gboolean mask[MRT_MAX_NDIM], given;
   if (!norm_ord (node, &kind, error) ||
       !mrt_ops_axes_attr (node, "axis", in[0]->shape.ndim, &given, mask, error))

@@ -6,19 +6,7 @@
 #include <string.h>
 
 #include "mrt-op.h"
-
-static gboolean G_GNUC_PRINTF (2, 3)
-fail (GError **error, const char *format, ...)
-{
-  va_list ap;
-  char *msg;
-  va_start (ap, format);
-  msg = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, MRT_MODEL_ERROR, MRT_MODEL_ERROR_SHAPE, msg);
-  g_free (msg);
-  return FALSE;
-}
+#include "mrt-ops-common.h"
 
 typedef struct {
   float overlap_thresh, valid_thresh;
@@ -32,7 +20,7 @@ box_format (const MrtNode *node, const char *key, gboolean *center, GError **err
 {
   const char *v = mrt_node_get_string (node, key, "corner");
   if (strcmp (v, "corner") != 0 && strcmp (v, "center") != 0)
-    return fail (error, "%s=“%s” is not corner or center", key, v);
+    return mrt_ops_fail (error, "%s=“%s” is not corner or center", key, v);
   *center = v[1] == 'e';
   return TRUE;
 }
@@ -53,27 +41,27 @@ nms_params (const MrtNode *node, const MrtShape *data, NmsParams *p, GError **er
   if (!box_format (node, "in_format", &p->in_center, error) || !box_format (node, "out_format", &p->out_center, error))
     return FALSE;
   if (data->ndim < 2)
-    return fail (error, "data must have at least 2 axes (…, num_boxes, box_width)");
+    return mrt_ops_fail (error, "data must have at least 2 axes (…, num_boxes, box_width)");
   width = data->dim[data->ndim - 1];
   expected = p->id_index >= 0 ? 6 : 5;
   if (width < expected)
-    return fail (error, "each box has %" G_GINT64_FORMAT " values; at least %" G_GINT64_FORMAT " are needed "
+    return mrt_ops_fail (error, "each box has %" G_GINT64_FORMAT " values; at least %" G_GINT64_FORMAT " are needed "
                  "(score and 4 coordinates%s)", width, expected, p->id_index >= 0 ? " and a class id" : "");
   if (p->score_index < 0 || p->score_index >= width)
-    return fail (error, "score_index=%" G_GINT64_FORMAT " is out of range [0, %" G_GINT64_FORMAT ")", p->score_index, width);
+    return mrt_ops_fail (error, "score_index=%" G_GINT64_FORMAT " is out of range [0, %" G_GINT64_FORMAT ")", p->score_index, width);
   if (p->coord_start < 0 || p->coord_start + 3 >= width)
-    return fail (error, "coordinates [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] are out of range [0, %" G_GINT64_FORMAT ")",
+    return mrt_ops_fail (error, "coordinates [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] are out of range [0, %" G_GINT64_FORMAT ")",
                  p->coord_start, p->coord_start + 3, width);
   if (p->score_index >= p->coord_start && p->score_index <= p->coord_start + 3)
-    return fail (error, "score_index=%" G_GINT64_FORMAT " overlaps the coordinates", p->score_index);
+    return mrt_ops_fail (error, "score_index=%" G_GINT64_FORMAT " overlaps the coordinates", p->score_index);
   if (p->id_index >= 0)
     {
       if (p->id_index >= width)
-        return fail (error, "id_index=%" G_GINT64_FORMAT " is out of range [0, %" G_GINT64_FORMAT ")", p->id_index, width);
+        return mrt_ops_fail (error, "id_index=%" G_GINT64_FORMAT " is out of range [0, %" G_GINT64_FORMAT ")", p->id_index, width);
       if (p->id_index >= p->coord_start && p->id_index <= p->coord_start + 3)
-        return fail (error, "id_index=%" G_GINT64_FORMAT " overlaps the coordinates", p->id_index);
+        return mrt_ops_fail (error, "id_index=%" G_GINT64_FORMAT " overlaps the coordinates", p->id_index);
       if (p->id_index == p->score_index)
-        return fail (error, "id_index and score_index are both %" G_GINT64_FORMAT, p->id_index);
+        return mrt_ops_fail (error, "id_index and score_index are both %" G_GINT64_FORMAT, p->id_index);
     }
   return TRUE;
 }
