@@ -15,40 +15,7 @@
 
 #include "mrt.h"
 
-typedef struct {
-  const char *name;
-  int c, hw, f, k, s, p;
-} Layer;
-
-static const Layer layers[] = {
-  { "conv0 3→16 3x3", 3, 32, 16, 3, 1, 1 },
-  { "stage1 16→16 3x3", 16, 32, 16, 3, 1, 1 },
-  { "stage2 16→32 3x3/2", 16, 32, 32, 3, 2, 1 },
-  { "stage2 32→32 3x3", 32, 16, 32, 3, 1, 1 },
-  { "stage2 16→32 1x1/2 (shortcut)", 16, 32, 32, 1, 2, 0 },
-  { "stage3 32→64 3x3/2", 32, 16, 64, 3, 2, 1 },
-  { "stage3 64→64 3x3", 64, 8, 64, 3, 1, 1 },
-  { "stage3 32→64 1x1/2 (shortcut)", 32, 16, 64, 1, 2, 0 },
-};
-
-static double min_seconds = 0.5;
-static gboolean use_cpu_time;
-
-/* Seconds of wall time, or of process CPU time with --cpu-time: with
- * OPENBLAS_NUM_THREADS=1 that measures the kernels' own efficiency however
- * loaded the machine is (with more threads it would count OpenBLAS's
- * spinning workers too). */
-static double
-now (void)
-{
-  if (use_cpu_time)
-    {
-      struct timespec ts;
-      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-      return ts.tv_sec + ts.tv_nsec / 1e9;
-    }
-  return g_get_monotonic_time () / 1e6;
-}
+#include "bench-common.h"
 
 static void
 fill (MrtTensor *t, GRand *rng)
@@ -56,53 +23,6 @@ fill (MrtTensor *t, GRand *rng)
   float *d = mrt_tensor_f32 (t);
   for (gsize i = 0; i < t->n; i++)
     d[i] = (float) g_rand_double_range (rng, -1, 1);
-}
-
-typedef void (*BenchFunc) (gpointer data);
-
-/* Fastest call of each of a and b over at least min_seconds (after one
- * warm-up call each), alternating a and b so that both see the same machine:
- * on a shared host the load changes from second to second. The best time,
- * not the mean, because the slow runs measure the other tenants. */
-static void
-time_pair (BenchFunc a, gpointer a_data, BenchFunc b, gpointer b_data, double *t_a, double *t_b)
-{
-  gint64 start;
-  int n = 0;
-  a (a_data);
-  if (b)
-    b (b_data);
-  *t_a = *t_b = G_MAXDOUBLE;
-  start = g_get_monotonic_time ();
-  while (n < 5 || (g_get_monotonic_time () - start) / 1e6 < min_seconds)
-    {
-      double t0 = now (), t1;
-      a (a_data);
-      t1 = now ();
-      *t_a = MIN (*t_a, t1 - t0);
-      if (b)
-        {
-          b (b_data);
-          *t_b = MIN (*t_b, now () - t1);
-        }
-      n++;
-    }
-}
-
-typedef struct {
-  const MrtOpDef *def;
-  const MrtNode *node;
-  MrtTensor *in[3];
-  MrtTensor *out;
-} ConvRun;
-
-static void
-run_conv (gpointer data)
-{
-  ConvRun *r = data;
-  GError *error = NULL;
-  if (!r->def->forward (r->node, r->in, &r->out, &error))
-    g_error ("convolution failed: %s", error->message);
 }
 
 typedef struct {
@@ -118,20 +38,8 @@ run_gemm (gpointer data)
                g->c, g->n);
 }
 
-static GHashTable *
-conv_attrs (int f, int k, int s, int p, gboolean no_bias)
-{
-  GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_insert (h, g_strdup ("kernel"), g_strdup_printf ("(%d, %d)", k, k));
-  g_hash_table_insert (h, g_strdup ("stride"), g_strdup_printf ("(%d, %d)", s, s));
-  g_hash_table_insert (h, g_strdup ("pad"), g_strdup_printf ("(%d, %d)", p, p));
-  g_hash_table_insert (h, g_strdup ("num_filter"), g_strdup_printf ("%d", f));
-  g_hash_table_insert (h, g_strdup ("no_bias"), g_strdup (no_bias ? "True" : "False"));
-  return h;
-}
-
 static void
-bench_layer (const Layer *l, int batch, GRand *rng, gboolean markdown, double *sum_conv, double *sum_gemm)
+bench_layer (const BenchLayer *l, int batch, GRand *rng, gboolean markdown, double *sum_conv, double *sum_gemm)
 {
   int o = (l->hw + 2 * l->p - l->k) / l->s + 1;
   int m = l->f, n = batch * o * o, k = l->c * l->k * l->k;
@@ -139,8 +47,8 @@ bench_layer (const Layer *l, int batch, GRand *rng, gboolean markdown, double *s
   g_autoptr (MrtModel) model = mrt_model_new ();
   MrtEntry in[3] = { { mrt_model_add_variable (model, "data"), 0 }, { mrt_model_add_variable (model, "w"), 0 },
                      { mrt_model_add_variable (model, "b"), 0 } };
-  guint node = mrt_model_add_node (model, "conv", "Convolution", conv_attrs (l->f, l->k, l->s, l->p, FALSE), in, 3);
-  ConvRun r = { mrt_op_lookup ("Convolution"), mrt_model_node (model, node) };
+  guint node = mrt_model_add_node (model, "conv", "Convolution", bench_conv_attrs (l->f, l->k, l->s, l->p, FALSE), in, 3);
+  BenchFloatConv r = { mrt_op_lookup ("Convolution"), mrt_model_node (model, node) };
   GemmRun g = { m, n, k };
 
   r.in[0] = mrt_tensor_new (MRT_DTYPE_F32, &(MrtShape){ 4, { batch, l->c, l->hw, l->hw } });
@@ -157,15 +65,16 @@ bench_layer (const Layer *l, int batch, GRand *rng, gboolean markdown, double *s
     g.a[i] = (float) g_rand_double_range (rng, -1, 1);
   for (gsize i = 0; i < (gsize) k * n; i++)
     g.b[i] = (float) g_rand_double_range (rng, -1, 1);
-  time_pair (run_conv, &r, run_gemm, &g, &t_conv, &t_gemm);
+  bench_time_pair (bench_run_float_conv, &r, run_gemm, &g, 5, &t_conv, &t_gemm);
 
   *sum_conv += t_conv;
   *sum_gemm += t_gemm;
   if (markdown)
-    printf ("| %s | %d | %d | %d | %.2f | %.1f | %.1f | %.0f%% |\n", l->name, m, n, k, t_conv * 1e3, flops / t_conv / 1e9,
+    printf ("| %s%s | %d | %d | %d | %.2f | %.1f | %.1f | %.0f%% |\n", l->name, l->shortcut ? " (shortcut)" : "", m, n, k, t_conv * 1e3, flops / t_conv / 1e9,
             flops / t_gemm / 1e9, 100.0 * t_gemm / t_conv);
   else
-    printf ("%-32s M=%-3d N=%-6d K=%-4d %8.2f ms %7.1f GFLOP/s   sgemm %7.1f GFLOP/s   ratio %3.0f%%\n", l->name, m, n, k,
+    printf ("%-20s%-12s M=%-3d N=%-6d K=%-4d %8.2f ms %7.1f GFLOP/s   sgemm %7.1f GFLOP/s   ratio %3.0f%%\n", l->name,
+            l->shortcut ? " (shortcut)" : "", m, n, k,
             t_conv * 1e3, flops / t_conv / 1e9, flops / t_gemm / 1e9, 100.0 * t_gemm / t_conv);
   for (int i = 0; i < 3; i++)
     mrt_tensor_unref (r.in[i]);
@@ -216,7 +125,7 @@ conv_bn (Net *net, MrtEntry x, int c, int f, int k, int s, gboolean relu)
 {
   double scale = 1.0 / sqrt (c * k * k);
   MrtEntry in[5] = { x, param (net, "w", &(MrtShape){ 4, { f, c, k, k } }, -scale, scale) };
-  MrtEntry y = node (net, "Convolution", conv_attrs (f, k, s, k / 2, TRUE), in, 2);
+  MrtEntry y = node (net, "Convolution", bench_conv_attrs (f, k, s, k / 2, TRUE), in, 2);
   MrtEntry bn[5] = { y, param (net, "gamma", &(MrtShape){ 1, { f } }, 0.5, 1.5),
                      param (net, "beta", &(MrtShape){ 1, { f } }, -0.1, 0.1),
                      param (net, "mean", &(MrtShape){ 1, { f } }, -0.1, 0.1),
@@ -315,21 +224,6 @@ profile_model (MrtModel *model, MrtTensor *input, int runs)
   g_hash_table_unref (p.totals);
 }
 
-static char *
-cpu_model (void)
-{
-  g_autofree char *text = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    for (char **l = g_strsplit (text, "\n", -1), **p = l; *p; p++)
-      if (g_str_has_prefix (*p, "model name"))
-        {
-          char *colon = strchr (*p, ':'), *r = g_strdup (g_strstrip (colon ? colon + 1 : *p));
-          g_strfreev (l);
-          return r;
-        }
-  return g_strdup ("unknown");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -337,22 +231,23 @@ main (int argc, char **argv)
   int batch = 64;
   double sum_conv = 0, sum_gemm = 0, t_model;
   g_autoptr (GRand) rng = g_rand_new_with_seed (7);
-  g_autofree char *cpu = cpu_model ();
+  g_autofree char *cpu = bench_cpu_model ();
   g_autoptr (MrtModel) model = NULL;
   g_autoptr (GError) error = NULL;
   ModelRun mr;
 
+  bench_min_seconds = 0.5;
   for (int i = 1; i < argc; i++)
     if (strcmp (argv[i], "--markdown") == 0)
       markdown = TRUE;
     else if (strcmp (argv[i], "--profile") == 0)
       profile = TRUE;
     else if (strcmp (argv[i], "--cpu-time") == 0)
-      use_cpu_time = TRUE;
+      bench_cpu_time = TRUE;
     else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
       batch = atoi (argv[++i]);
     else if (strcmp (argv[i], "--seconds") == 0 && i + 1 < argc)
-      min_seconds = g_ascii_strtod (argv[++i], NULL);
+      bench_min_seconds = g_ascii_strtod (argv[++i], NULL);
     else
       {
         fprintf (stderr, "usage: %s [--batch N] [--seconds S] [--markdown] [--profile] [--cpu-time]\n", argv[0]);
@@ -363,12 +258,12 @@ main (int argc, char **argv)
 
   printf ("CPU: %s; %u online CPUs; OpenBLAS %s; OpenBLAS threads: %d; batch %d; %s time\n\n", cpu,
           g_get_num_processors (), openblas_get_config (), openblas_get_num_threads (), batch,
-          use_cpu_time ? "CPU" : "wall");
+          bench_cpu_time ? "CPU" : "wall");
   if (markdown)
     printf ("| layer | M | N | K | conv ms | conv GFLOP/s | sgemm GFLOP/s | conv / sgemm |\n"
             "|---|---:|---:|---:|---:|---:|---:|---:|\n");
-  for (guint i = 0; i < G_N_ELEMENTS (layers); i++)
-    bench_layer (&layers[i], batch, rng, markdown, &sum_conv, &sum_gemm);
+  for (guint i = 0; i < G_N_ELEMENTS (bench_layers); i++)
+    bench_layer (&bench_layers[i], batch, rng, markdown, &sum_conv, &sum_gemm);
   printf (markdown ? "\nAll conv layer shapes once each: %.1f ms, sgemm alone %.1f ms (%.0f%%)\n"
                    : "\nall layer shapes once each: conv %.1f ms, sgemm %.1f ms (ratio %.0f%%)\n",
           sum_conv * 1e3, sum_gemm * 1e3, 100 * sum_gemm / sum_conv);
@@ -382,7 +277,7 @@ main (int argc, char **argv)
   mr.model = model;
   mr.input = mrt_tensor_new (MRT_DTYPE_F32, &(MrtShape){ 4, { batch, 3, 32, 32 } });
   fill (mr.input, rng);
-  time_pair (run_model, &mr, NULL, NULL, &t_model, &(double){ 0 });
+  bench_time_pair (run_model, &mr, NULL, NULL, 5, &t_model, &(double){ 0 });
   printf ("\nResNet-20 (CIFAR, 32x32) whole model, batch %d: %.1f ms per batch, %.0f images/s\n", batch, t_model * 1e3,
           batch / t_model);
   if (profile)

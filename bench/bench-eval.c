@@ -30,12 +30,7 @@
 #include "mrt-pipeline.h"
 #include "mrt.h"
 
-static void
-row (const char *figure, const char *value, const char *baseline, const char *bvalue, double ratio)
-{
-  printf ("| %s | %s | %s | %s | %.2f× |\n", figure, value, baseline, bvalue, ratio);
-  fflush (stdout);
-}
+#include "bench-common.h"
 
 /* kB from /proc/self/status */
 static gint64
@@ -183,7 +178,7 @@ calibration_rows (const MrtState *s, const MrtConfig *c, const char *name)
               CAL_BATCHES, CAL_BATCH);
   g_snprintf (value, sizeof value, "%.3f s", t_cal);
   g_snprintf (bvalue, sizeof bvalue, "%.3f s", t_fwd);
-  row (figure, value, "the same forward passes without statistics", bvalue, t_fwd / t_cal);
+  bench_row (figure, value, "the same forward passes without statistics", bvalue, t_fwd / t_cal);
 }
 
 static guint64
@@ -277,13 +272,13 @@ main (int argc, char **argv)
               name, samples, c->eval_batch);
   g_snprintf (value, sizeof value, "%.2f s (quantized top-1 %.2f%%)", t_par, 100 * top1);
   g_snprintf (bvalue, sizeof bvalue, "%.2f s", t_ser);
-  row (figure, value, "same, float then quantized per batch (MRT_EVAL_SERIAL=1)", bvalue, t_ser / t_par);
+  bench_row (figure, value, "same, float then quantized per batch (MRT_EVAL_SERIAL=1)", bvalue, t_ser / t_par);
   g_snprintf (bvalue, sizeof bvalue, "%.2f s", t_float);
-  row (figure, value, "the float model alone over the same batches", bvalue, t_float / t_par);
+  bench_row (figure, value, "the float model alone over the same batches", bvalue, t_float / t_par);
   g_snprintf (figure, sizeof figure, "%s EVALUATION again (float results reused, as after new thresholds)", name);
   g_snprintf (value, sizeof value, "%.2f s", t_again);
   g_snprintf (bvalue, sizeof bvalue, "%.2f s", t_par);
-  row (figure, value, "the first evaluation (float + quantized, overlapped)", bvalue, t_par / t_again);
+  bench_row (figure, value, "the first evaluation (float + quantized, overlapped)", bvalue, t_par / t_again);
 
   calibration_rows (s, c, name);
 
@@ -299,7 +294,7 @@ main (int argc, char **argv)
       g_snprintf (value, sizeof value, "%.1f MB", peak / 1e6);
       g_snprintf (bvalue, sizeof bvalue, "%.1f MB (%.1f + %.1f); limit 3×", (pf + pq + act) / 1e6, (pf + pq) / 1e6,
                   act / 1e6);
-      row (figure, value, "parameters (float + quantized) + one batch of float activations", bvalue,
+      bench_row (figure, value, "parameters (float + quantized) + one batch of float activations", bvalue,
            peak / (double) (pf + pq + act));
     }
   else

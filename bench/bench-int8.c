@@ -32,76 +32,14 @@
 #include "mrt-pipeline.h"
 #include "mrt.h"
 
-static double min_seconds = 1.0;
+#include "bench-common.h"
+
 static char float_label[128] = "float";
-
-typedef void (*BenchFunc) (gpointer data);
-
-/* Best times of a and b, called alternately for at least min_seconds. */
-static void
-time_pair (BenchFunc a, gpointer da, BenchFunc b, gpointer db, double *ta, double *tb)
-{
-  gint64 start;
-  int n = 0;
-  *ta = *tb = G_MAXDOUBLE;
-  a (da);
-  b (db);
-  start = g_get_monotonic_time ();
-  while (n < 3 || ((g_get_monotonic_time () - start) / 1e6 < min_seconds && n < 10000))
-    {
-      gint64 t0 = g_get_monotonic_time (), t1, t2;
-      a (da);
-      t1 = g_get_monotonic_time ();
-      b (db);
-      t2 = g_get_monotonic_time ();
-      *ta = MIN (*ta, (t1 - t0) / 1e6);
-      *tb = MIN (*tb, (t2 - t1) / 1e6);
-      n++;
-    }
-}
-
-static void
-row (const char *figure, const char *value, const char *baseline, const char *bvalue, double ratio)
-{
-  printf ("| %s | %s | %s | %s | %.2f× |\n", figure, value, baseline, bvalue, ratio);
-  fflush (stdout);
-}
 
 /* ---- per layer ------------------------------------------------------------ */
 
-typedef struct {
-  const char *name;
-  int c, hw, f, k, s, p;
-} Layer;
-
-static const Layer layers[] = {
-  { "conv0 3→16 3x3", 3, 32, 16, 3, 1, 1 },
-  { "stage1 16→16 3x3", 16, 32, 16, 3, 1, 1 },
-  { "stage2 16→32 3x3/2", 16, 32, 32, 3, 2, 1 },
-  { "stage2 32→32 3x3", 32, 16, 32, 3, 1, 1 },
-  { "stage2 16→32 1x1/2", 16, 32, 32, 1, 2, 0 },
-  { "stage3 32→64 3x3/2", 32, 16, 64, 3, 2, 1 },
-  { "stage3 64→64 3x3", 64, 8, 64, 3, 1, 1 },
-  { "stage3 32→64 1x1/2", 32, 16, 64, 1, 2, 0 },
-};
 /* how often each shape occurs in ResNet-20 (conv0, 6 + 1 + 5 + 1, ...) */
 static const int layer_count[] = { 1, 6, 1, 5, 1, 1, 5, 1 };
-
-typedef struct {
-  const MrtOpDef *def;
-  const MrtNode *node;
-  MrtTensor *in[3];
-  MrtTensor *out;
-} FloatConv;
-
-static void
-run_float_conv (gpointer data)
-{
-  FloatConv *r = data;
-  GError *error = NULL;
-  if (!r->def->forward (r->node, r->in, &r->out, &error))
-    g_error ("float convolution: %s", error->message);
-}
 
 typedef struct {
   MrtCvmConvGeom g;
@@ -117,30 +55,18 @@ run_int_conv (gpointer data)
   mrt_cvm_conv2d_run (&r->g, r->x, r->w, r->b, r->pk, r->y, r->threads);
 }
 
-static GHashTable *
-conv_attrs (const Layer *l)
-{
-  GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_insert (h, g_strdup ("kernel"), g_strdup_printf ("(%d, %d)", l->k, l->k));
-  g_hash_table_insert (h, g_strdup ("stride"), g_strdup_printf ("(%d, %d)", l->s, l->s));
-  g_hash_table_insert (h, g_strdup ("pad"), g_strdup_printf ("(%d, %d)", l->p, l->p));
-  g_hash_table_insert (h, g_strdup ("num_filter"), g_strdup_printf ("%d", l->f));
-  g_hash_table_insert (h, g_strdup ("no_bias"), g_strdup ("False"));
-  return h;
-}
-
 /* Times one layer: float and int8 (default path), then the other paths
  * (int8 only, same process). Returns the times through *tf, *ti. */
 static void
-bench_layer (const Layer *l, int batch, guint threads, GRand *rng, double *tf, double *ti, double *tpath)
+bench_layer (const BenchLayer *l, int batch, guint threads, GRand *rng, double *tf, double *ti, double *tpath)
 {
   int o = (l->hw + 2 * l->p - l->k) / l->s + 1;
   double macs = (double) batch * l->f * o * o * l->c * l->k * l->k;
   g_autoptr (MrtModel) model = mrt_model_new ();
   MrtEntry in[3] = { { mrt_model_add_variable (model, "data"), 0 }, { mrt_model_add_variable (model, "w"), 0 },
                      { mrt_model_add_variable (model, "b"), 0 } };
-  guint node = mrt_model_add_node (model, "conv", "Convolution", conv_attrs (l), in, 3);
-  FloatConv fc = { mrt_op_lookup ("Convolution"), mrt_model_node (model, node) };
+  guint node = mrt_model_add_node (model, "conv", "Convolution", bench_conv_attrs (l->f, l->k, l->s, l->p, FALSE), in, 3);
+  BenchFloatConv fc = { mrt_op_lookup ("Convolution"), mrt_model_node (model, node) };
   IntConv ic = { { batch, l->c, l->hw, l->hw, l->f, o, o, l->k, l->k, l->s, l->s, l->p, l->p, 1, 1, 1 } };
   gsize nx = (gsize) batch * l->c * l->hw * l->hw, nw = (gsize) l->f * l->c * l->k * l->k;
   char value[64], bvalue[64], figure[128];
@@ -165,12 +91,12 @@ bench_layer (const Layer *l, int batch, guint threads, GRand *rng, double *tf, d
     ic.b[j] = g_rand_int_range (rng, -10000, 10000);
   ic.pk = mrt_cvm_pack_conv2d (&ic.g, ic.w, ic.b);
 
-  time_pair (run_float_conv, &fc, run_int_conv, &ic, tf, ti);
+  bench_time_pair (bench_run_float_conv, &fc, run_int_conv, &ic, 3, tf, ti);
   g_snprintf (figure, sizeof figure, "conv %s, batch %d: int8 (%s)", l->name, batch,
               mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()));
   g_snprintf (value, sizeof value, "%.2f ms (%.0f GOP/s)", *ti * 1e3, 2 * macs / *ti / 1e9);
   g_snprintf (bvalue, sizeof bvalue, "%.2f ms (%.0f GFLOP/s)", *tf * 1e3, 2 * macs / *tf / 1e9);
-  row (figure, value, float_label, bvalue, *tf / *ti);
+  bench_row (figure, value, float_label, bvalue, *tf / *ti);
 
   /* the other paths, against the default one */
   for (int p = MRT_CVM_KERNEL_AVX2; p < MRT_CVM_KERNEL_N_PATHS; p++)
@@ -188,7 +114,7 @@ bench_layer (const Layer *l, int batch, guint threads, GRand *rng, double *tf, d
         gint64 start = g_get_monotonic_time ();
         int n = 0;
         t_other = G_MAXDOUBLE;
-        while (n < 3 || ((g_get_monotonic_time () - start) / 1e6 < min_seconds / 2 && n < 1000))
+        while (n < 3 || ((g_get_monotonic_time () - start) / 1e6 < bench_min_seconds / 2 && n < 1000))
           {
             gint64 t0;
             mrt_cvm_kernel_force_path (p);
@@ -199,7 +125,7 @@ bench_layer (const Layer *l, int batch, guint threads, GRand *rng, double *tf, d
             n++;
           }
       }
-      tpath[p] += t_other * layer_count[l - layers];
+      tpath[p] += t_other * layer_count[l - bench_layers];
       mrt_cvm_packed_free (other.pk);
     }
 
@@ -293,37 +219,20 @@ bench_model (const char *ini, int batch, guint threads)
   ir = (IntRun){ exec, xq };
   irw = (IntRun){ whole, xq };
 
-  time_pair (run_float_model, &fr, run_int_model, &ir, &tf, &ti);
+  bench_time_pair (run_float_model, &fr, run_int_model, &ir, 3, &tf, &ti);
   g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor (%s, %u threads, slices of %" G_GINT64_FORMAT ")",
               name, batch, mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()), threads ? threads : mrt_cvm_default_threads (),
               mrt_cvm_exec_slice (exec));
   g_snprintf (value, sizeof value, "%.1f ms (%.0f images/s)", ti * 1e3, batch / ti);
   g_snprintf (bvalue, sizeof bvalue, "%.1f ms (%.0f images/s)", tf * 1e3, batch / tf);
-  row (figure, value, float_label, bvalue, tf / ti);
+  bench_row (figure, value, float_label, bvalue, tf / ti);
 
-  time_pair (run_int_model, &irw, run_int_model, &ir, &tw, &tf3);
+  bench_time_pair (run_int_model, &irw, run_int_model, &ir, 3, &tw, &tf3);
   g_snprintf (figure, sizeof figure, "%s whole model, batch %d: CVM executor with batch slices", name, batch);
   g_snprintf (value, sizeof value, "%.1f ms", tf3 * 1e3);
   g_snprintf (bvalue, sizeof bvalue, "%.1f ms", tw * 1e3);
-  row (figure, value, "CVM executor, whole batch per operator", bvalue, tw / tf3);
+  bench_row (figure, value, "CVM executor, whole batch per operator", bvalue, tw / tf3);
   mrt_config_free (c);
-}
-
-static char *
-cpu_model (void)
-{
-  g_autofree char *text = NULL;
-  if (g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
-    {
-      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-      for (char **p = lines; *p; p++)
-        if (g_str_has_prefix (*p, "model name"))
-          {
-            char *colon = strchr (*p, ':');
-            return g_strdup (g_strstrip (colon ? colon + 1 : *p));
-          }
-    }
-  return g_strdup ("unknown");
 }
 
 int
@@ -343,7 +252,7 @@ main (int argc, char **argv)
     else if (strcmp (argv[i], "--batch") == 0 && i + 1 < argc)
       batch = MAX (atoi (argv[++i]), 1);
     else if (strcmp (argv[i], "--seconds") == 0 && i + 1 < argc)
-      min_seconds = g_ascii_strtod (argv[++i], NULL);
+      bench_min_seconds = g_ascii_strtod (argv[++i], NULL);
     else if (strcmp (argv[i], "--threads") == 0 && i + 1 < argc)
       threads = (guint) atoi (argv[++i]);
     else if (strcmp (argv[i], "--header") == 0)
@@ -364,18 +273,18 @@ main (int argc, char **argv)
               g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "default", openblas_get_num_threads ());
   if (header)
     {
-      g_autofree char *cpu = cpu_model ();
+      g_autofree char *cpu = bench_cpu_model ();
       printf ("CPU: %s; nproc %u; int8 path %s; OpenBLAS %s\n\n", cpu, g_get_num_processors (),
               mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()), g_getenv ("OPENBLAS_CORETYPE") ? g_getenv ("OPENBLAS_CORETYPE") : "default core");
       printf ("| figure | value | baseline (same run) | baseline value | ratio |\n|---|---|---|---|---:|\n");
     }
 
-  for (guint i = 0; layers_too && i < G_N_ELEMENTS (layers); i++)
+  for (guint i = 0; layers_too && i < G_N_ELEMENTS (bench_layers); i++)
     {
       double tf, ti;
       if (quick && i != 1)
         continue;
-      bench_layer (&layers[i], batch, threads, rng, &tf, &ti, tpath);
+      bench_layer (&bench_layers[i], batch, threads, rng, &tf, &ti, tpath);
       sum_f += tf * layer_count[i];
       sum_i += ti * layer_count[i];
     }
@@ -385,14 +294,14 @@ main (int argc, char **argv)
                   mrt_cvm_kernel_path_name (mrt_cvm_kernel_path ()));
       g_snprintf (value, sizeof value, "%.1f ms", sum_i * 1e3);
       g_snprintf (bvalue, sizeof bvalue, "%.1f ms", sum_f * 1e3);
-      row (figure, value, float_label, bvalue, sum_f / sum_i);
+      bench_row (figure, value, float_label, bvalue, sum_f / sum_i);
       for (int p = MRT_CVM_KERNEL_AVX2; p < MRT_CVM_KERNEL_N_PATHS; p++)
         if (tpath[p] > 0)
           {
             g_snprintf (figure, sizeof figure, "ResNet-20 conv layers, batch %d: int8 (%s)", batch,
                         mrt_cvm_kernel_path_name (p));
             g_snprintf (value, sizeof value, "%.1f ms", tpath[p] * 1e3);
-            row (figure, value, float_label, bvalue, sum_f / tpath[p]);
+            bench_row (figure, value, float_label, bvalue, sum_f / tpath[p]);
           }
     }
   if (ini && g_file_test (ini, G_FILE_TEST_EXISTS))
